@@ -56,6 +56,20 @@ results — see tests/test_virtuoso_support.py for the checked ones:
   ``"1.5E0"^^xsd:double`` -> ``"1.5"``, ``"true"^^xsd:boolean`` -> ``"1"``,
   ``"-0044"^^xsd:gYear`` -> ``"-044"``; language tags are lower-cased
   (``@en-GB`` -> ``en-gb``).
+* boolean-valued *expressions* (``?a < ?b``, ``LANGMATCHES``, ``?f = true``)
+  come back as ``xsd:integer`` ``1``/``0``, not ``xsd:boolean``.
+* ``1/3`` is integer division (``xsd:integer 0``; standard: ``xsd:decimal``
+  ``0.333...``), ``10/2`` is ``xsd:integer 5`` (standard: decimal).
+* a gYear comparison works in ``FILTER`` but, projected as
+  ``(?y > "2020"^^xsd:gYear AS ?gt)``, gives 0 for 2021.  ``YEAR(?gYear)``
+  gives ``xsd:integer`` like the standard.
+* ``ORDER BY`` over mixed kinds differs from the standard order (Virtuoso:
+  plain strings, IRIs, language-tagged, then typed literals with numbers,
+  booleans, gYears and dates interleaved by value).  Sort on one kind and add
+  tie-breakers when comparing rows between engines.
+* ``GROUP_CONCAT`` drops language tags (pyoxigraph keeps the tag when all
+  values share it), accepts numbers (pyoxigraph leaves it unbound: use
+  ``STR()``), and the order inside a group differs between engines.
 * blank nodes come back as ``nodeID://b10000``.
 * the JSON ``head`` has an extra ``"link": []`` and ``results`` extra
   ``"distinct"``/``"ordered"`` keys.
