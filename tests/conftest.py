@@ -39,3 +39,68 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):
         yield server
     finally:
         server.stop()
+
+
+# --- the real CLI, as users run it -------------------------------------------------------------
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+REPO = TESTS_DIR.parent
+SEED = REPO / "examples" / "atlas-angouleme-segou.txt"
+PAGES = TESTS_DIR / "fixtures" / "pages"
+
+
+def coopgraph_exe() -> str:
+    """The console script of the installed package (the tests never import from src/)."""
+    exe = Path(sys.executable).with_name("coopgraph")
+    if exe.exists():
+        return str(exe)
+    found = shutil.which("coopgraph")
+    assert found, "coopgraph is not installed: run 'make test'"
+    return found
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+
+class CLI:
+    def __init__(self, store: Path):
+        self.store = store
+
+    def __call__(self, *args: str, input: str | None = None, env: dict | None = None, timeout: float = 300) -> Run:
+        full_env = {**os.environ, "COOPGRAPH_STORE": str(self.store), **(env or {})}
+        p = subprocess.run([coopgraph_exe(), *map(str, args)], capture_output=True, text=True,
+                           input=input, env=full_env, timeout=timeout)
+        assert "Traceback" not in p.stderr, p.stderr
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    def rows(self, query: str) -> list[dict]:
+        r = self("sparql", query, "--format", "json")
+        assert r.code == 0, r.err
+        return [{k: v["value"] for k, v in b.items()} for b in r.json["results"]["bindings"]]
+
+
+@pytest.fixture
+def cli(tmp_path) -> CLI:
+    """A CLI on a fresh, empty store."""
+    return CLI(tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def seed_cli(tmp_path_factory) -> CLI:
+    """A CLI on a store holding the real page only. Tests must not change it."""
+    c = CLI(tmp_path_factory.mktemp("seed") / "store")
+    r = c("ingest", SEED)
+    assert r.code == 0, r.err
+    return c

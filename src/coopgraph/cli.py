@@ -1,0 +1,163 @@
+"""The `coopgraph` command line. Thin: read options, call the core, print.
+
+Exit codes: 0 success; 1 the data has problems (a page failed, violations); 2 a usage error
+(bad option, unknown query, store locked or missing).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .store import ENV_VAR, FORMATS, Store, StoreError, default_path
+
+STORE_HELP = f"Store folder (default: ${ENV_VAR}, else {default_path()})."
+
+
+class UsageProblem(click.ClickException):
+    exit_code = 2
+
+
+@contextmanager
+def opened(store_path: Path | None, *, read_only: bool):
+    try:
+        store = Store(store_path, read_only=read_only)
+    except StoreError as e:
+        raise UsageProblem(str(e)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def store_option(f):
+    return click.option("--store", "store_path", type=click.Path(path_type=Path), envvar=ENV_VAR,
+                        help=STORE_HELP)(f)
+
+
+def open_output(path: Path | None):
+    return click.open_file(str(path), "wb") if path else click.get_binary_stream("stdout")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coopgraph")
+def main() -> None:
+    """coopgraph: the Atlas of French decentralised cooperation as linked open data.
+
+    Ingest Atlas pages into an embedded RDF store, validate it, answer saved queries,
+    dump and publish it.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate each partnership against the SHACL shapes before storing it.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, validate: bool, quiet: bool) -> None:
+    """Read Atlas pages (files, or folders of *.txt pages) into the store.
+
+    A page with errors is reported (file, line, what was expected) and not loaded; the other
+    pages still load. Exit code 1 when any page failed.
+    """
+    from .ingest import collect_files, ingest as run
+
+    check = None
+    if validate:
+        try:
+            from .validate import page_check
+            check = page_check
+        except ImportError:  # the validation stage is optional for a minimal install
+            check = None
+    with opened(store_path, read_only=False) as store:
+        total = sum(1 for x in collect_files(paths) if isinstance(x, Path))
+        show_bar = total >= 50 and sys.stderr.isatty() and not quiet
+        if show_bar:
+            with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
+                report = run(store, paths, force=force, check=check, on_file=lambda _: bar.update(1))
+        else:
+            report = run(store, paths, force=force, check=check)
+        for p in report.problems:
+            if p.severity == "error" or not quiet:
+                click.echo(str(p), err=True)
+        stored = len(store.partnerships())
+        click.echo(
+            f"{report.files} page(s) read: {report.loaded} loaded, {report.unchanged} unchanged, "
+            f"{len(set(report.failed))} failed; {len(report.warnings)} warning(s), {len(report.errors)} error(s). "
+            f"Store: {stored} partnership(s), {store.count()} triples ({store.path})."
+        )
+    if report.failed:
+        click.echo("Not loaded: " + ", ".join(sorted(set(report.failed))), err=True)
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file (default: standard output).")
+@click.option("--include-personal-data", is_flag=True,
+              help="Also write contacts and volunteers (names, e-mail addresses). Off by default.")
+def dump(store_path: Path | None, fmt: str, output: Path | None, include_personal_data: bool) -> None:
+    """Write the whole graph in an RDF format. Personal data is left out unless asked for."""
+    with opened(store_path, read_only=True) as store, open_output(output) as out:
+        store.dump(out, fmt, include_personal=include_personal_data)
+    if output:
+        click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}"
+                   + (", WITH personal data" if include_personal_data else "") + ").", err=True)
+
+
+RESULT_FORMATS = ["table", "csv", "tsv", "json"]
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
+def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool) -> None:
+    """Run a SPARQL query (text, or @FILE) on the store. Read-only unless --allow-update."""
+    from .sparql import run_sparql, SparqlError
+
+    if query.startswith("@"):
+        try:
+            query = Path(query[1:]).read_text(encoding="utf-8")
+        except OSError as e:
+            raise UsageProblem(f"cannot read {query[1:]}: {e.strerror}") from None
+    try:
+        run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
+                   out=click.get_text_stream("stdout"))
+    except SparqlError as e:
+        raise UsageProblem(str(e)) from None
+    except StoreError as e:
+        raise UsageProblem(str(e)) from None
+
+
+@main.command()
+@store_option
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+def stats(store_path: Path | None, fmt: str) -> None:
+    """Key figures: partnerships, collectivités, countries, funders, amounts, triples."""
+    from . import queries, results
+
+    with opened(store_path, read_only=True) as store:
+        table = results.from_oxigraph(store.query(queries.get("stats").text))
+        if fmt == "table":
+            row = table.rows[0]
+            for name, cell in zip(table.variables, row):
+                click.echo(f"{name:>22}  {cell.value if cell else 0}")
+            click.echo(f"{'triples':>22}  {store.count()}")
+            click.echo(f"{'personal triples':>22}  {store.personal_count()}  (kept apart, never in a default dump)")
+        else:
+            results.write(table, fmt, click.get_text_stream("stdout"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,58 @@
+"""Link one page's records to reference data, before conversion to RDF.
+
+Offline and deterministic: French collectivités to the COG (INSEE codes, SIREN), countries to
+the EU country table, ODD codes to the UN SDG KOS. What cannot be linked is reported as a
+warning (never a silent wrong link) and kept in the graph as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import Partnership, Problem
+from . import cog, countries, sdg
+
+
+@dataclass
+class PageLinks:
+    french: dict[str, "cog.CollectiviteMatch"] = field(default_factory=dict)  # name as written → match
+    countries: dict[str, "countries.Country | None"] = field(default_factory=dict)  # as written → country
+    sdg_known: dict[str, bool] = field(default_factory=dict)  # "6.3" → exists in the KOS
+
+
+def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
+    links = PageLinks()
+    problems: list[Problem] = []
+    partners = [f.name for f in p.french_partners]
+    for m in cog.resolve_french_partners(partners):
+        links.french[m.name] = m
+        if m.status != "linked":
+            problems.append(Problem(file, None, f"French partner {m.name!r} {m.status}"
+                                    + (f": {m.reason}" if m.reason else "")
+                                    + (f" (candidates: {', '.join(m.candidates)})" if m.candidates else ""),
+                                    "warning"))
+    # Funders that are collectivités named on this page are the partners themselves; others are
+    # linked only when the name resolves on its own, with the page's partners as context.
+    known = {f.name for f in p.french_partners}
+    others = sorted({f.funder for f in p.fundings} - known)
+    if others:
+        for m in cog.resolve_french_partners(partners + others)[len(partners):]:
+            if m.status == "linked":
+                links.french[m.name] = m
+    for fo in p.foreign_partners:
+        if fo.country not in links.countries:
+            c = countries.resolve_country(fo.country)
+            links.countries[fo.country] = c
+            if c is None:
+                near = countries.suggest_countries(fo.country)
+                problems.append(Problem(file, None, f"unknown country {fo.country!r}"
+                                        + (f" (closest: {', '.join(near)})" if near else ""), "warning"))
+    for m in p.sdg_mentions:
+        ok = sdg.target_exists(m.code) if m.is_target else sdg.goal_exists(m.code)
+        links.sdg_known[m.code] = ok
+        if not ok:
+            problems.append(Problem(file, m.line, f"ODD {m.code} does not exist in the UN SDG KOS; not linked",
+                                    "warning"))
+    for g in p.sdg_goals:
+        links.sdg_known.setdefault(g, sdg.goal_exists(g))
+    return links, problems

@@ -1,0 +1,41 @@
+"""The reference graphs loaded into every store, as Turtle bytes, by graph IRI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import resources
+from ..rdf import iris
+
+
+def _ontology() -> bytes:
+    return resources.ontology_file("coopgraph.ttl").read_bytes()
+
+
+def _schemes() -> bytes:
+    return b"\n".join(resources.ontology_file(n).read_bytes() for n in ("themes.ttl", "schemes.ttl"))
+
+
+def _sdg() -> bytes:
+    return resources.data_file("sdg-kos.ttl").read_bytes()
+
+
+def _countries() -> bytes:
+    from . import countries
+
+    def lit(s: str, lang: str | None = None) -> str:
+        s = s.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{s}"@{lang}' if lang else f'"{s}"'
+
+    out = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+           "@prefix cg: <https://w3id.org/coopgraph/ontology#> .", ""]
+    for c in countries.all_countries():
+        parts = [f"<{c.iri}> a skos:Concept", f"skos:prefLabel {lit(c.label_fr, 'fr')}, {lit(c.label_en, 'en')}",
+                 f"skos:notation {lit(c.alpha3)}" + (f", {lit(c.alpha2)}" if c.alpha2 else "")]
+        out.append(" ;\n    ".join(parts) + " .")
+    return "\n".join(out).encode("utf-8")
+
+
+def reference_graphs() -> dict[str, Callable[[], bytes]]:
+    return {iris.G_ONTOLOGY: _ontology, iris.G_SCHEMES: _schemes, iris.G_SDG: _sdg,
+            iris.G_COUNTRIES: _countries}

@@ -1,0 +1,295 @@
+"""Records → RDF quads (pyoxigraph terms).
+
+The converter splits what a page says into three parts:
+- the page graph (`graph/partnership/KEY`): the partnership, its fundings, theme assignments
+  and source, replaced whole when the page is ingested again;
+- the shared entities graph (`graph/entities`): collectivités, funders, embassies and concepts
+  first seen in a page, which several pages describe identically (a set: adding twice is a no-op);
+- the personal graph (`graph/personal/KEY`): contacts and volunteers, which go to a separate store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+from .. import resources
+from ..records import Contact, Partnership
+from . import iris
+from .namespaces import CG, DCTERMS, IGEO, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:  # the link stage is optional for the converter
+    from ..link.page import PageLinks
+
+
+@dataclass
+class Converted:
+    key: str
+    partnership: NamedNode
+    graph: NamedNode
+    page: list[Quad] = field(default_factory=list)
+    entities: list[Quad] = field(default_factory=list)
+    personal: list[Quad] = field(default_factory=list)
+
+
+def _lit(value: str, lang: str | None = None) -> Literal:
+    return Literal(value, language=lang) if lang else Literal(value)
+
+
+def _typed(value: object, datatype: NamedNode) -> Literal:
+    return Literal(str(value), datatype=datatype)
+
+
+def _decimal(value: Decimal) -> Literal:
+    # Canonical xsd:decimal lexical form: no exponent, no trailing zeros beyond one decimal.
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=1)
+def curated_concepts() -> frozenset[str]:
+    """IRIs of the concepts of the curated theme, status and form schemes."""
+    found = set()
+    for name in ("themes.ttl", "schemes.ttl"):
+        for t in parse(resources.ontology_file(name).read_bytes(), format=RdfFormat.TURTLE):
+            if t.predicate == RDF.type and t.object == SKOS.Concept:
+                found.add(t.subject.value)
+    return frozenset(found)
+
+
+def partnership_key(p: Partnership) -> str:
+    return iris.partnership_key(p.title, [f.name for f in p.french_partners],
+                                [(f.name, f.country) for f in p.foreign_partners])
+
+
+class _Builder:
+    def __init__(self, p: Partnership, links: "PageLinks | None", ingested_at: dt.datetime | None):
+        self.p = p
+        self.links = links
+        self.key = partnership_key(p)
+        self.node = NamedNode(iris.partnership(self.key))
+        self.graph = NamedNode(iris.partnership_graph(self.key))
+        self.personal_graph = NamedNode(iris.personal_graph(self.key))
+        self.out = Converted(self.key, self.node, self.graph)
+        self.ingested_at = ingested_at
+        self._french: dict[str, NamedNode] = {}  # name key → node, for partners that also fund
+
+    def page(self, s, p, o) -> None:
+        self.out.page.append(Quad(s, p, o, self.graph))
+
+    def entity(self, s, p, o) -> None:
+        self.out.entities.append(Quad(s, p, o, NamedNode(iris.G_ENTITIES)))
+
+    def personal(self, s, p, o) -> None:
+        self.out.personal.append(Quad(s, p, o, self.personal_graph))
+
+    # -- concepts ----------------------------------------------------------------------------
+    def concept(self, iri: str, label: str, scheme: str, broader: str | None) -> NamedNode:
+        node = NamedNode(iri)
+        if iri not in curated_concepts():
+            # An open list: keep the new value, labelled as written, and flag it.
+            self.entity(node, RDF.type, SKOS.Concept)
+            self.entity(node, SKOS.prefLabel, _lit(label, "fr"))
+            self.entity(node, SKOS.inScheme, NamedNode(scheme))
+            if broader:
+                self.entity(node, SKOS.broader, NamedNode(broader))
+            else:
+                self.entity(node, SKOS.topConceptOf, NamedNode(scheme))
+            self.entity(node, CG.provisional, _typed("true", XSD.boolean))
+        return node
+
+    def theme(self, path: tuple[str, ...]) -> NamedNode:
+        node = None
+        for depth in range(1, len(path) + 1):
+            parent = iris.theme(path[:depth - 1]) if depth > 1 else None
+            node = self.concept(iris.theme(path[:depth]), path[depth - 1], iris.THEME_SCHEME, parent)
+        assert node is not None
+        return node
+
+    # -- organisations -----------------------------------------------------------------------
+    def french(self, name: str) -> NamedNode:
+        key = iris.name_key(name)
+        if key in self._french:
+            return self._french[key]
+        m = self.links.french.get(name) if self.links else None
+        linked = m is not None and m.status == "linked"
+        code = (m.insee or m.siren) if linked and m.kind in ("commune", "departement", "region") else (
+            m.siren if linked else None)
+        node = NamedNode(iris.french_collectivite(name, m.kind if linked else None, code))
+        self.entity(node, RDF.type, CG.FrenchCollectivite)
+        self.entity(node, RDFS.label, _lit(name))
+        if m is not None:
+            self.entity(node, CG.linkStatus, _lit(m.status))
+        if linked:
+            self.entity(node, CG.collectiviteKind, _lit(m.kind))
+            if m.official_name:
+                self.entity(node, SKOS.prefLabel, _lit(m.official_name))
+            if m.insee:
+                self.entity(node, IGEO.codeINSEE, _lit(m.insee))
+            if m.siren:
+                self.entity(node, CG.siren, _lit(m.siren))
+        self._french[key] = node
+        return node
+
+    def funder(self, name: str) -> NamedNode:
+        key = iris.name_key(name)
+        m = self.links.french.get(name) if self.links else None
+        if key in self._french or (m is not None and m.status == "linked"):
+            node = self.french(name)  # a collectivité that funds is the same node as the partner
+        else:
+            node = NamedNode(iris.organisation(name))
+            self.entity(node, RDF.type, ORG.Organization)
+            self.entity(node, RDFS.label, _lit(name))
+        self.entity(node, RDF.type, CG.Funder)
+        return node
+
+    def country(self, name: str) -> NamedNode:
+        c = self.links.countries.get(name) if self.links else None
+        if c is not None:
+            return NamedNode(c.iri)
+        node = NamedNode(iris.country(None, name))
+        self.entity(node, RDF.type, SKOS.Concept)
+        self.entity(node, SKOS.prefLabel, _lit(name, "fr"))
+        self.entity(node, CG.provisional, _typed("true", XSD.boolean))
+        return node
+
+    # -- the page ----------------------------------------------------------------------------
+    def build(self) -> Converted:
+        p, P = self.p, self.node
+        self.page(P, RDF.type, CG.Partnership)
+        self.page(P, DCTERMS.title, _lit(p.title, "fr"))
+        if p.summary:
+            self.page(P, DCTERMS.abstract, _lit(p.summary, "fr"))
+        for prop, value in ((CG.context, p.context), (CG.history, p.history),
+                            (CG.objective, p.objective), (DCTERMS.description, p.description)):
+            if value:
+                self.page(P, prop, _lit(value, "fr"))
+        if p.first_signature_year:
+            self.page(P, CG.firstSignatureYear, _typed(p.first_signature_year, XSD.gYear))
+        if p.start_year:
+            self.page(P, CG.startYear, _typed(p.start_year, XSD.gYear))
+        if p.end_date:
+            self.page(P, SCHEMA.endDate, _typed(p.end_date.isoformat(), XSD.date))
+        if p.status:
+            self.page(P, CG.status, self.concept(iris.status(p.status), p.status, iris.STATUS_SCHEME, None))
+        if p.form:
+            self.page(P, CG.form, self.concept(iris.form(p.form), p.form, iris.FORM_SCHEME, None))
+        if p.triennial is not None:
+            self.page(P, CG.triennial, _typed("true" if p.triennial else "false", XSD.boolean))
+        if p.main_theme:
+            t = self.theme(p.main_theme.path)
+            self.page(P, CG.mainTheme, t)
+            self.page(P, DCTERMS.subject, t)
+        for i, ref in enumerate(p.other_themes, start=1):
+            a = NamedNode(iris.theme_assignment(self.key, i))
+            t = self.theme(ref.path)
+            self.page(P, CG.themeAssignment, a)
+            self.page(a, RDF.type, CG.ThemeAssignment)
+            self.page(a, CG.theme, t)
+            if ref.priority is not None:
+                self.page(a, CG.priority, _typed(ref.priority, XSD.integer))
+            self.page(P, DCTERMS.subject, t)
+        for fp in p.french_partners:
+            self.page(P, CG.frenchPartner, self.french(fp.name))
+        for fo in p.foreign_partners:
+            country = self.country(fo.country)
+            ck = country.value.rsplit("/", 1)[-1].lower()
+            node = NamedNode(iris.foreign_collectivite(fo.name, ck))
+            self.entity(node, RDF.type, CG.ForeignCollectivite)
+            self.entity(node, RDFS.label, _lit(fo.name))
+            self.entity(node, CG.country, country)
+            self.page(P, CG.foreignPartner, node)
+        if p.embassy:
+            e = NamedNode(iris.embassy(p.embassy.name))
+            self.entity(e, RDF.type, CG.Embassy)
+            self.entity(e, RDFS.label, _lit(p.embassy.name))
+            self.page(P, CG.followedBy, e)
+        known = self.links.sdg_known if self.links else {}
+        for code in p.sdg_targets:
+            if known.get(code, self.links is None):
+                self.page(P, CG.sdgTarget, NamedNode(iris.sdg(code)))
+        for code in p.sdg_goals:
+            if known.get(code, self.links is None):
+                self.page(P, CG.sdgGoal, NamedNode(iris.sdg(code)))
+        for i, f in enumerate(p.fundings, start=1):
+            F = NamedNode(iris.funding(self.key, i))
+            self.page(F, RDF.type, CG.Funding)
+            self.page(F, SCHEMA.funder, self.funder(f.funder))
+            self.page(F, SCHEMA.fundedItem, P)
+            self.page(F, SCHEMA.amount, _decimal(f.amount_eur))
+            self.page(F, SCHEMA.currency, _lit("EUR"))
+            if f.year:
+                self.page(F, CG.year, _typed(f.year, XSD.gYear))
+            for prop, value in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
+                                   f.one_percent):
+                if value is not None:
+                    self.page(F, prop, _decimal(value))
+        src = NamedNode(iris.source(p.source.sha256))
+        self.page(P, PROV.wasDerivedFrom, src)
+        self.page(src, RDF.type, CG.SourcePage)
+        self.page(src, CG.fileName, _lit(p.source.file_name))
+        self.page(src, CG.sha256, _lit(p.source.sha256))
+        self.page(src, CG.encoding, _lit(p.source.encoding))
+        self.page(src, CG.synthetic, _typed("true" if p.source.synthetic else "false", XSD.boolean))
+        if self.ingested_at:
+            self.page(P, PROV.generatedAtTime, _typed(self.ingested_at.isoformat(timespec="seconds"),
+                                                      XSD.dateTime))
+        self._personal()
+        return self.out
+
+    def _person(self, c: Contact, works_for: NamedNode | None) -> None:
+        identity = (c.full_name or f"{c.given_name or ''} {c.family_name or ''}").strip()
+        node = NamedNode(iris.person(self.key, identity, c.email or ""))
+        self.personal(node, RDF.type, SCHEMA.Person)
+        if identity:
+            self.personal(node, SCHEMA.name, _lit(identity))
+        if c.given_name:
+            self.personal(node, SCHEMA.givenName, _lit(c.given_name))
+        if c.family_name:
+            self.personal(node, SCHEMA.familyName, _lit(c.family_name))
+        if c.role:
+            self.personal(node, SCHEMA.jobTitle, _lit(c.role))
+        if c.email:
+            self.personal(node, SCHEMA.email, _lit(c.email))
+        if works_for is not None:
+            self.personal(node, SCHEMA.worksFor, works_for)
+        self.personal(node, CG.contactFor, self.node)
+
+    def _personal(self) -> None:
+        p = self.p
+        if p.embassy:
+            e = NamedNode(iris.embassy(p.embassy.name))
+            for c in p.embassy.contacts:
+                self._person(c, e)
+        countries = {fo.name: fo.country for fo in p.foreign_partners}
+        for c in p.foreign_contacts:
+            org = None
+            if c.organisation and c.organisation in countries:
+                ck = self.country(countries[c.organisation]).value.rsplit("/", 1)[-1].lower()
+                org = NamedNode(iris.foreign_collectivite(c.organisation, ck))
+            self._person(c, org)
+        for v in p.volunteers:
+            identity = f"{v.given_name or ''} {v.family_name or ''}".strip()
+            node = NamedNode(iris.person(self.key, "volunteer", identity, v.mission or ""))
+            self.personal(node, RDF.type, CG.Volunteer)
+            self.personal(node, RDF.type, SCHEMA.Person)
+            if identity:
+                self.personal(node, SCHEMA.name, _lit(identity))
+            for prop, value in ((SCHEMA.familyName, v.family_name), (SCHEMA.givenName, v.given_name),
+                                (CG.mission, v.mission), (CG.fieldOfAction, v.field_of_action),
+                                (CG.posting, v.posting)):
+                if value:
+                    self.personal(node, prop, _lit(value))
+            self.personal(node, CG.contactFor, self.node)
+
+
+def convert(p: Partnership, links: "PageLinks | None" = None,
+            ingested_at: dt.datetime | None = None) -> Converted:
+    return _Builder(p, links, ingested_at).build()

@@ -1,0 +1,128 @@
+"""The one place that mints coopgraph IRIs.
+
+IRIs are stable: they depend only on what the page says (normalised names, codes), never on
+the order of ingest, the file name or the time. Names are folded (case, accents, punctuation)
+so that "Angoulême" and "ANGOULEME" are one node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+BASE = "https://w3id.org/coopgraph/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+ONTOLOGY = BASE + "ontology#"
+
+THEME_SCHEME = ID + "scheme/themes"
+STATUS_SCHEME = ID + "scheme/statuses"
+FORM_SCHEME = ID + "scheme/forms"
+
+# Named graphs of the open store. Each triple lives in exactly one graph, so the union
+# default graph that queries see never counts a triple twice.
+G_ONTOLOGY = GRAPH + "ontology"
+G_SCHEMES = GRAPH + "schemes"  # themes, statuses, forms (curated)
+G_SDG = GRAPH + "sdg"  # UN SDG KOS goals and targets
+G_COUNTRIES = GRAPH + "countries"  # EU Publications Office country table
+G_ENTITIES = GRAPH + "entities"  # nodes shared between pages: collectivités, funders, new concepts
+G_LINKS = GRAPH + "links"  # links found after ingest (Wikidata)
+G_META = GRAPH + "meta"  # bookkeeping: which reference data is loaded
+PARTNERSHIP_GRAPH_PREFIX = GRAPH + "partnership/"
+PERSONAL_GRAPH_PREFIX = GRAPH + "personal/"
+
+SDG_BASE = "http://metadata.un.org/sdg/"
+EU_COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
+
+
+def slug(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:120] or "x"
+
+
+def _digest(*parts: str, n: int = 16) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:n]
+
+
+def name_key(text: str) -> str:
+    """The folded form of a name used for identity: same key, same node."""
+    return slug(text)
+
+
+def partnership_key(title: str, french: list[str], foreign: list[tuple[str, str]]) -> str:
+    """A partnership is identified by its title and its partners (the Atlas shows no id)."""
+    return _digest(name_key(title), "|".join(sorted(name_key(n) for n in french)),
+                   "|".join(sorted(f"{name_key(n)}@{name_key(c)}" for n, c in foreign)))
+
+
+def partnership(key: str) -> str:
+    return f"{ID}partnership/{key}"
+
+
+def partnership_graph(key: str) -> str:
+    return PARTNERSHIP_GRAPH_PREFIX + key
+
+
+def personal_graph(key: str) -> str:
+    return PERSONAL_GRAPH_PREFIX + key
+
+
+def funding(key: str, index: int) -> str:
+    return f"{ID}partnership/{key}/funding/{index}"
+
+
+def theme_assignment(key: str, index: int) -> str:
+    return f"{ID}partnership/{key}/theme/{index}"
+
+
+def source(sha256: str) -> str:
+    return f"{ID}source/{sha256}"
+
+
+def person(key: str, *identity: str) -> str:
+    return f"{ID}person/{_digest(key, *identity)}"
+
+
+def french_collectivite(name: str, kind: str | None = None, code: str | None = None) -> str:
+    """By official code when the name was linked, so homonyms never merge; else by name."""
+    if kind and code:
+        return f"{ID}{kind}/{code}"
+    return f"{ID}collectivite/{name_key(name)}"
+
+
+def foreign_collectivite(name: str, country_key: str) -> str:
+    return f"{ID}foreign/{country_key}/{name_key(name)}"
+
+
+def organisation(name: str) -> str:
+    return f"{ID}org/{name_key(name)}"
+
+
+def embassy(name: str) -> str:
+    return f"{ID}embassy/{name_key(name)}"
+
+
+def theme(path: tuple[str, ...]) -> str:
+    return f"{ID}theme/" + "/".join(name_key(p) for p in path)
+
+
+def status(label: str) -> str:
+    return f"{ID}status/{name_key(label)}"
+
+
+def form(label: str) -> str:
+    return f"{ID}form/{name_key(label)}"
+
+
+def country(alpha3: str | None, name: str) -> str:
+    """EU Publications Office IRI when the country is known; a local one otherwise."""
+    if alpha3:
+        return EU_COUNTRY_BASE + alpha3
+    return f"{ID}country/{name_key(name)}"
+
+
+def sdg(code: str) -> str:
+    return SDG_BASE + code

@@ -1,0 +1,203 @@
+"""The embedded on-disk store (pyoxigraph).
+
+A store is a folder with two pyoxigraph databases:
+- `open/`: the open data. Reference graphs (ontology, schemes, SDG KOS, countries), the shared
+  entities graph, and one named graph per partnership, replaced whole on re-ingest.
+- `personal/`: contacts and volunteers, one named graph per partnership. Kept in a database of
+  its own so that no query over the open data can ever reach it.
+Queries see the union of the open store's graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, serialize
+
+from . import resources
+from .rdf import iris
+from .rdf.convert import Converted
+from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV, RDF, SKOS
+
+ENV_VAR = "COOPGRAPH_STORE"
+
+
+class StoreError(Exception):
+    """A store problem a person can act on (locked, missing, not a coopgraph store)."""
+
+
+def default_path() -> Path:
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "coopgraph" / "store"
+
+
+FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+QUAD_FORMATS = {"nquads", "trig"}
+
+
+def _open(path: Path, read_only: bool, wait: float) -> OxStore:
+    if read_only:
+        if not path.exists():
+            raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
+        try:
+            return OxStore.read_only(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path} read-only: {e}") from None
+    path.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return OxStore(str(path))
+        except OSError as e:
+            if "lock" not in str(e).lower():
+                raise StoreError(f"cannot open the store at {path}: {e}") from None
+            if time.monotonic() >= deadline:
+                raise StoreError(f"the store at {path} is in use by another coopgraph process "
+                                 f"(waited {wait:.0f} s); try again when it has finished") from None
+            time.sleep(0.2)
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float = 30.0):
+        self.path = Path(path) if path else default_path()
+        self.read_only = read_only
+        if not read_only and self.path.exists() and any(self.path.iterdir()) \
+                and not (self.path / "open").exists():
+            raise StoreError(f"{self.path} exists and is not a coopgraph store")
+        self.open = _open(self.path / "open", read_only, wait)
+        self._personal: OxStore | None = None
+        self._wait = wait
+
+    @property
+    def personal(self) -> OxStore:
+        # Opened lazily: most commands never touch personal data.
+        if self._personal is None:
+            if self.read_only and not (self.path / "personal").exists():
+                self._personal = OxStore()  # nothing personal was ever stored: an empty view
+            else:
+                self._personal = _open(self.path / "personal", self.read_only, self._wait)
+        return self._personal
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.open.flush()
+            if self._personal is not None:
+                self._personal.flush()
+        self.open = None  # type: ignore[assignment]  # pyoxigraph closes on drop
+        self._personal = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reference data ----------------------------------------------------------------------
+    def ensure_reference_data(self) -> None:
+        """Load the packaged ontology, schemes, SDG KOS and country table, when they changed."""
+        from .link import refgraphs  # the link stage knows the reference data's shape
+
+        for graph, load in refgraphs.reference_graphs().items():
+            content = load()
+            digest = hashlib.sha256(content).hexdigest()
+            g = NamedNode(graph)
+            marker = Quad(g, DCTERMS.hasVersion, Literal(digest), NamedNode(iris.G_META))
+            if marker in self.open:
+                continue
+            self.open.remove_graph(g) if self.open.contains_named_graph(g) else None
+            for old in list(self.open.quads_for_pattern(g, DCTERMS.hasVersion, None, NamedNode(iris.G_META))):
+                self.open.remove(old)
+            self.open.load(content, format=RdfFormat.TURTLE, to_graph=g)
+            self.open.add(marker)
+
+    # -- partnerships ------------------------------------------------------------------------
+    def sources(self) -> dict[str, str]:
+        """Partnership IRI → SHA-256 of the page it was read from."""
+        q = f"""SELECT ?p ?sha WHERE {{ ?p a <{CG.Partnership.value}> ; <{PROV.wasDerivedFrom.value}> ?s .
+                 ?s <{CG.sha256.value}> ?sha }}"""
+        return {r["p"].value: r["sha"].value for r in self.open.query(q, use_default_graph_as_union=True)}
+
+    def replace(self, pages: list[Converted]) -> None:
+        """Store a batch of partnerships, each replacing its previous version whole.
+
+        Old graphs are removed first, then everything new is added in one transaction: a crash
+        leaves each partnership either absent or complete, never half-loaded.
+        """
+        pages = list({c.key: c for c in pages}.values())  # the same page twice in a batch: last wins
+        personal: list[Quad] = []
+        for c in pages:
+            if self.open.contains_named_graph(c.graph):
+                self.open.remove_graph(c.graph)
+            pg = NamedNode(iris.personal_graph(c.key))
+            if c.personal or self.personal.contains_named_graph(pg):
+                if self.personal.contains_named_graph(pg):
+                    self.personal.remove_graph(pg)
+                personal.extend(c.personal)
+        if personal:
+            self.personal.extend(personal)
+        self.open.extend(q for c in pages for q in (*c.entities, *c.page))
+
+    def partnerships(self) -> list[str]:
+        return [g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX) for g in self.open.named_graphs()
+                if isinstance(g, NamedNode) and g.value.startswith(iris.PARTNERSHIP_GRAPH_PREFIX)]
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, sparql: str, **kwargs):
+        kwargs.setdefault("use_default_graph_as_union", True)
+        return self.open.query(sparql, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        self.open.update(sparql)
+
+    def triples(self, include_personal: bool = False) -> Iterator:
+        """Every triple of the open data (each lives in exactly one graph, so no duplicates)."""
+        for q in self.open.quads_for_pattern(None, None, None, None):
+            if q.graph_name != NamedNode(iris.G_META):
+                yield q.triple
+        if include_personal:
+            for q in self.personal.quads_for_pattern(None, None, None, None):
+                yield q.triple
+
+    def quads(self, include_personal: bool = False) -> Iterator[Quad]:
+        meta = NamedNode(iris.G_META)
+        for q in self.open.quads_for_pattern(None, None, None, None):
+            if q.graph_name != meta:
+                yield q
+        if include_personal:
+            yield from self.personal.quads_for_pattern(None, None, None, None)
+
+    def dump(self, out: IO[bytes], fmt: str, include_personal: bool = False) -> None:
+        f = FORMATS[fmt]
+        if fmt in QUAD_FORMATS:
+            serialize(self.quads(include_personal), out, format=f,
+                      **({"prefixes": PREFIXES} if fmt == "trig" else {}))
+        else:
+            kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml", "jsonld") else {}
+            serialize(self.triples(include_personal), out, format=f, **kwargs)
+
+    def count(self, graph_prefix: str | None = None) -> int:
+        if graph_prefix is None:
+            return sum(1 for _ in self.triples())
+        n = 0
+        for g in self.open.named_graphs():
+            if g.value.startswith(graph_prefix):
+                n += sum(1 for _ in self.open.quads_for_pattern(None, None, None, g))
+        return n
+
+    def personal_count(self) -> int:
+        return sum(1 for _ in self.personal.quads_for_pattern(None, None, None, None))
