@@ -7,40 +7,14 @@ Exit codes: 0 success; 1 the data has problems (a page failed, violations); 2 a 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .store import ENV_VAR, FORMATS, Store, StoreError, default_path
+from .store import FORMATS, StoreError
 
-STORE_HELP = f"Store folder (default: ${ENV_VAR}, else {default_path()})."
-
-
-class UsageProblem(click.ClickException):
-    exit_code = 2
-
-
-@contextmanager
-def opened(store_path: Path | None, *, read_only: bool):
-    try:
-        store = Store(store_path, read_only=read_only)
-    except StoreError as e:
-        raise UsageProblem(str(e)) from None
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def store_option(f):
-    return click.option("--store", "store_path", type=click.Path(path_type=Path), envvar=ENV_VAR,
-                        help=STORE_HELP)(f)
-
-
-def open_output(path: Path | None):
-    return click.open_file(str(path), "wb") if path else click.get_binary_stream("stdout")
+from .cli_common import UsageProblem, open_output, opened, store_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,6 +131,15 @@ def stats(store_path: Path | None, fmt: str) -> None:
             click.echo(f"{'personal triples':>22}  {store.personal_count()}  (kept apart, never in a default dump)")
         else:
             results.write(table, fmt, click.get_text_stream("stdout"))
+
+
+from .commands import link, publish, query, validate  # noqa: E402
+
+for _module in (validate, query, link, publish):
+    main.add_command(_module.command)
+# `push` lives beside `publish`; registered when present.
+if hasattr(publish, "push_command"):
+    main.add_command(publish.push_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
