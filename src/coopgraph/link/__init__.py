@@ -1,0 +1,1 @@
+"""Linking to external reference data: French collectivités (COG), countries, SDG targets, DAC sectors."""
