@@ -213,6 +213,7 @@ class _Index:
             | {e.name for e in self.deps.values()}
             | {e.name for e in self.regs.values()}
         )
+        self.names_by_initial: dict[str, list[str]] | None = None  # built on first need
 
 
 def _official_cores(key: str) -> set[str]:
@@ -413,7 +414,15 @@ def _bare(q: _Query, idx: _Index) -> _Result:
 
 
 def _unmatched_reason(name: str, idx: _Index) -> str:
-    close = difflib.get_close_matches(name, idx.all_names, n=3, cutoff=0.85)
+    # Only names with the same initial can pass the 0.85 cutoff in practice; comparing against
+    # that bucket instead of all ~40,000 names keeps a page with unknown names fast.
+    initial = fold(name)[:1]
+    if idx.names_by_initial is None:
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for n in idx.all_names:
+            buckets[fold(n)[:1]].append(n)
+        idx.names_by_initial = dict(buckets)
+    close = difflib.get_close_matches(name, idx.names_by_initial.get(initial, []), n=3, cutoff=0.85)
     hint = f"; closest: {', '.join(close)}" if close else ""
     return f"no commune, EPCI, EPT, département or région of that name in the COG data{hint}"
 
@@ -446,7 +455,7 @@ def _pick(cands: list[Entity], context: list[Entity]) -> tuple[Entity | None, st
     return None, None
 
 
-def _resolve(name: str, idx: _Index) -> _Result:
+def _resolve(name: str, idx: _Index, explain: bool = True) -> _Result:
     q = _split_hint(name, idx)
     res = _resolve_one(q, idx)
     if not res.candidates and q.key != fold(name):
@@ -454,15 +463,18 @@ def _resolve(name: str, idx: _Index) -> _Result:
         whole = _resolve_one(_Query(name, fold(name)), idx)
         if whole.candidates:
             return whole
-    if not res.candidates and res.unmatched_reason is None:
+    if not res.candidates and res.unmatched_reason is None and explain:
         res.unmatched_reason = _unmatched_reason(name, idx)
     return res
 
 
-def resolve_french_partners(names: Sequence[str]) -> list[CollectiviteMatch]:
-    """Resolve all the French collectivités of ONE page together, so each can use the others as context."""
+def resolve_french_partners(names: Sequence[str], explain: bool = True) -> list[CollectiviteMatch]:
+    """Resolve all the French collectivités of ONE page together, so each can use the others as context.
+
+    explain=False skips the "closest names" hint of unmatched names (costly), e.g. for funders.
+    """
     idx = _index()
-    results = [_resolve(n, idx) for n in names]
+    results = [_resolve(n, idx, explain) for n in names]
     chosen: list[Entity | None] = [r.candidates[0] if len(r.candidates) == 1 else None for r in results]
     notes: list[str | None] = [r.reason for r in results]
     changed = True
@@ -488,12 +500,17 @@ def resolve_french_partners(names: Sequence[str]) -> list[CollectiviteMatch]:
                     "ambiguous",
                     candidates=tuple(c.label() for c in r.candidates),
                     reason=f"{len(r.candidates)} collectivités fit this name and the page's other partners do not "
-                    "tell them apart; add the département, e.g. \"Montreuil (93)\"",
+                    f"tell them apart; write the département after the name, e.g. \"{_hint(r.candidates[0])}\"",
                 )
             )
         else:
             out.append(CollectiviteMatch(name, "unmatched", reason=r.unmatched_reason))
     return out
+
+
+def _hint(e: Entity) -> str:
+    dep = sorted(e.deps)[0] if e.deps else None
+    return f"{e.name} ({dep})" if dep and e.kind == "commune" else e.name
 
 
 def resolve_french_partner(name: str) -> CollectiviteMatch:

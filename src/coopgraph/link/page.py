@@ -36,7 +36,7 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
     known = {f.name for f in p.french_partners}
     others = sorted({f.funder for f in p.fundings} - known)
     if others:
-        for m in cog.resolve_french_partners(partners + others)[len(partners):]:
+        for m in cog.resolve_french_partners(partners + others, explain=False)[len(partners):]:
             if m.status == "linked":
                 links.french[m.name] = m
     for fo in p.foreign_partners:
