@@ -199,3 +199,31 @@ def test_sparql_csv_header_and_read_only(seed_cli):
     assert r.code == 2 and "SERVICE" in r.err
     r = seed_cli("sparql", "SELEKT nothing")
     assert r.code == 2 and "invalid SPARQL" in r.err
+
+
+def test_values_never_seen_are_kept_as_flagged_concepts(cli):
+    r = cli("ingest", PAGES / "fixture-new-values.txt")
+    assert r.code == 0
+    for label in ("Suspendu", "Jumelage", "Sport", "Equipements sportifs"):
+        assert f"kept as a new concept: {label!r}" in r.err
+    rows = cli.rows(P + """SELECT ?status ?form WHERE { ?p cg:status ?s ; cg:form ?f .
+        ?s skos:prefLabel ?status ; cg:provisional true . ?f skos:prefLabel ?form ; cg:provisional true }""")
+    assert rows == [{"status": "Suspendu", "form": "Jumelage"}]
+    chain = cli.rows(P + """SELECT ?l WHERE { ?p cg:mainTheme ?t . ?t skos:broader* ?b . ?b skos:prefLabel ?l }""")
+    assert {r["l"] for r in chain} == {"Sport", "Sport et développement", "Equipements sportifs"}
+
+
+def test_curated_schemes_match_minted_iris():
+    """ontology/themes.ttl is generated with the converter's own IRI code: every label path maps back."""
+    import coopgraph.rdf.iris as iris
+    from coopgraph import resources
+    g = rdflib.Graph().parse(data=resources.ontology_file("themes.ttl").read_text(encoding="utf-8"), format="turtle")
+    SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    concepts = set(g.subjects(rdflib.RDF.type, SKOS.Concept))
+    assert len(concepts) > 20
+    for c in concepts:
+        path, node = [], c
+        while node is not None:
+            path.insert(0, str(g.value(node, SKOS.prefLabel)))
+            node = g.value(node, SKOS.broader)
+        assert iris.theme(tuple(path)) == str(c)

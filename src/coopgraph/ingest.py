@@ -86,6 +86,9 @@ def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: P
         links, problems = link_page(p, str(item))
         report.problems.extend(problems)
         converted = convert(p, links, now())
+        report.problems.extend(
+            Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
+            for label in converted.new_concepts)
         if check is not None:
             problems = check(converted)
             report.problems.extend(problems)

@@ -35,6 +35,7 @@ class Converted:
     page: list[Quad] = field(default_factory=list)
     entities: list[Quad] = field(default_factory=list)
     personal: list[Quad] = field(default_factory=list)
+    new_concepts: list[str] = field(default_factory=list)  # labels of values not in the curated schemes
 
 
 def _lit(value: str, lang: str | None = None) -> Literal:
@@ -95,6 +96,8 @@ class _Builder:
         node = NamedNode(iri)
         if iri not in curated_concepts():
             # An open list: keep the new value, labelled as written, and flag it.
+            if label not in self.out.new_concepts:
+                self.out.new_concepts.append(label)
             self.entity(node, RDF.type, SKOS.Concept)
             self.entity(node, SKOS.prefLabel, _lit(label, "fr"))
             self.entity(node, SKOS.inScheme, NamedNode(scheme))
