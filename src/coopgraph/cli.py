@@ -44,11 +44,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
     check = None
     if validate:
-        try:
-            from .validate import page_check
-            check = page_check
-        except ImportError:  # the validation stage is optional for a minimal install
-            check = None
+        from .validate import page_check
+        check = page_check
     with opened(store_path, read_only=False) as store:
         total = sum(1 for x in collect_files(paths) if isinstance(x, Path))
         show_bar = total >= 50 and sys.stderr.isatty() and not quiet
@@ -96,7 +93,12 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 @click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
-def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool) -> None:
+@click.option("--endpoint", metavar="URL", help="Run on this remote SPARQL 1.1 endpoint instead of the store "
+              "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds to wait for the remote endpoint.")
+def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool,
+           endpoint: str | None, timeout: float) -> None:
     """Run a SPARQL query (text, or @FILE) on the store. Read-only unless --allow-update."""
     from .sparql import run_sparql, SparqlError
 
@@ -105,6 +107,12 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
             query = Path(query[1:]).read_text(encoding="utf-8")
         except OSError as e:
             raise UsageProblem(f"cannot read {query[1:]}: {e.strerror}") from None
+    if endpoint:
+        from .sparql import run_remote
+
+        run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
+                   out=click.get_text_stream("stdout"))
+        return
     try:
         run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
                    out=click.get_text_stream("stdout"))

@@ -69,3 +69,36 @@ def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: b
             out.write(data.decode("utf-8"))
         else:
             results.write(results.from_oxigraph(res), fmt, out)
+
+
+def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: float, out: IO[str]) -> None:
+    """The same on a remote SPARQL 1.1 endpoint (SPARQLWrapper); SELECT and ASK results only."""
+    import click
+
+    from .cli_common import UsageProblem
+    from .commands.query import EndpointFailed
+    from .endpoint import Endpoint, EndpointError
+
+    try:
+        ep = Endpoint(url, timeout=timeout)
+    except ValueError as e:
+        raise UsageProblem(str(e)) from None
+    try:
+        if is_update(query):
+            if not allow_update:
+                raise UsageProblem("this is a SPARQL Update, refused unless --allow-update")
+            ep.update(query)
+            click.echo("Update sent.", err=True)
+            return
+        if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _code_only(query), re.I):
+            raise UsageProblem("--endpoint runs SELECT and ASK queries; CONSTRUCT/DESCRIBE only on the store")
+        data = ep.select_json(query)
+    except EndpointError as e:
+        raise EndpointFailed(str(e)) from None
+    if "boolean" in data:
+        if fmt == "json":
+            out.write('{"head": {}, "boolean": %s}\n' % ("true" if data["boolean"] else "false"))
+        else:
+            out.write(("true" if data["boolean"] else "false") + "\n")
+        return
+    results.write(results.from_sparql_json(data), fmt, out)
