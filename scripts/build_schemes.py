@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from coopgraph.link import sdg, sectors, themes  # noqa: E402
 from coopgraph.rdf import iris  # noqa: E402
 
 SEEN = "seen in the real Atlas page"
@@ -64,9 +65,26 @@ def lit(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def concept(iri: str, label: str, scheme: str, broader: str | None, note: str | None) -> str:
+def mapping_lines(path: tuple[str, ...]) -> list[str]:
+    """SKOS mappings of a theme to DAC codes and SDG goals (the table is coopgraph/link/themes.py)."""
+    lines = []
+    for rel, ref in themes.THEME_MAPPINGS.get(path, []):
+        scheme, code = ref.split(":", 1)
+        if scheme == "dac":
+            assert sectors.dac_sector(code) or sectors.dac_category(code), f"no DAC code {code} ({path})"
+            assert code not in sectors.withdrawn(), f"DAC code {code} is withdrawn ({path})"
+            target = iris.dac_sector(code)
+        else:
+            assert sdg.goal_exists(code), f"no SDG goal {code} ({path})"
+            target = iris.sdg(code)
+        lines.append(f"    skos:{rel} <{target}> ;")
+    return lines
+
+
+def concept(iri: str, label: str, scheme: str, broader: str | None, note: str | None,
+            path: tuple[str, ...] = ()) -> str:
     lines = [f"<{iri}> a skos:Concept ;", f"    skos:prefLabel {lit(label)}@fr ;",
-             f"    skos:inScheme <{scheme}> ;"]
+             f"    skos:inScheme <{scheme}> ;", *mapping_lines(path)]
     if broader:
         lines.append(f"    skos:broader <{broader}> ;")
     else:
@@ -82,16 +100,20 @@ def scheme_header(iri: str, en: str, fr: str) -> str:
 
 
 def themes_ttl() -> str:
+    known = {(t,) for t, _s, _n in THEMES} | {(t, x) for t, subs, _n in THEMES for x, _ss, _m in subs} \
+        | {(t, x, y) for t, subs, _n in THEMES for x, ss, _m in subs for y in ss}
+    unknown = set(themes.THEME_MAPPINGS) - known
+    assert not unknown, f"mappings for themes not in THEMES: {unknown}"
     s = iris.THEME_SCHEME
     out = [HEADER, scheme_header(s, "Atlas themes of intervention", "Thématiques d'intervention de l'Atlas")]
     for theme, subs, note in THEMES:
         t = iris.theme((theme,))
-        out.append(concept(t, theme, s, None, note))
+        out.append(concept(t, theme, s, None, note, (theme,)))
         for sub, subsubs, subnote in subs:
             st = iris.theme((theme, sub))
-            out.append(concept(st, sub, s, t, subnote))
+            out.append(concept(st, sub, s, t, subnote, (theme, sub)))
             for ss in subsubs:
-                out.append(concept(iris.theme((theme, sub, ss)), ss, s, st, None))
+                out.append(concept(iris.theme((theme, sub, ss)), ss, s, st, None, (theme, sub, ss)))
     return "\n".join(out)
 
 

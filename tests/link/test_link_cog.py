@@ -96,3 +96,16 @@ def test_lookup_code():
     assert lookup_code("commune", "16015").siren == "211600150"
     assert lookup_code("epci", "200071827").name == "CA du Grand Angoulême"
     assert lookup_code("departement", "2A").name == "Corse-du-Sud"
+
+
+def test_usual_names_services_and_departement_hints():
+    from coopgraph.link.cog import resolve_french_partner as one
+
+    m = one("Montreuil-sous-Bois")  # the usual name of Montreuil (93): not the COG name
+    assert (m.status, m.insee) == ("linked", "93048")
+    m = one("Mairie de Lille - Direction des relations internationales")  # a service of the commune
+    assert (m.status, m.insee, m.siren) == ("linked", "59350", "215903501")
+    m = one("Saint-Denis, Département de La Réunion")
+    assert (m.status, m.insee) == ("linked", "97411")
+    assert one("Saint-Denis").status == "ambiguous"
+    assert one("Lille - Dakar").status == "unmatched"  # a title, not a service: never a link

@@ -139,6 +139,11 @@ _REGION_ALIASES = {
 # Régions whose bare name is unambiguous only through an alias: old names are resolved only after a
 # région prefix ("Région Limousin"), never bare, since a bare old name may be a commune.
 
+# First words of a service named after a collectivité ("... - Direction des relations internationales").
+_SERVICE_WORDS = {"direction", "service", "services", "mission", "cabinet", "delegation"}
+# Usual names that are not the COG name of a commune nor a former commune, mapped to the INSEE code.
+_COMMUNE_ALIASES = {"montreuil sous bois": "93048"}
+
 _DEP_CODE = re.compile(r"^(\d{2}|2a|2b|97\d)$")
 
 
@@ -179,6 +184,9 @@ class _Index:
             self.commune_by_key[k].append(e)
             if strip_article(k) != k:
                 self.commune_by_key_noart[strip_article(k)].append(e)
+        for alias, code in _COMMUNE_ALIASES.items():
+            if alias not in self.commune_by_key and code in self.communes:
+                self.commune_by_key[alias].append(self.communes[code])
         for code, name, current, _type in data["former_communes"]:
             cur = self.communes.get(current)
             if cur is not None and fold(name) not in self.commune_by_key:
@@ -271,12 +279,16 @@ def _split_hint(name: str, idx: _Index) -> _Query:
         if _DEP_CODE.match(hint.replace(" ", "")):
             dep = hint.replace(" ", "").upper()
         else:
+            after = _after(hint, _DEP_PREFIXES)  # ", Département de La Réunion"
+            if after is not None:
+                hint = strip_preposition(after)
             found = idx.dep_by_key.get(hint) or idx.dep_by_key.get(strip_article(hint))
             if found and len(found) == 1:
                 dep = found[0].code
         if dep is not None:
             return _Query(name, fold(m.group(1)), dep)
-        if hint in ("ville", "commune", "mairie"):
+        if hint in ("ville", "commune", "mairie") or hint.split(" ", 1)[0] in _SERVICE_WORDS:
+            # "Mairie de Lille - Direction des relations internationales": a service of the collectivité.
             return _Query(name, fold(m.group(1)))
     return _Query(name, fold(name))
 

@@ -53,6 +53,9 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
         if not ok:
             problems.append(Problem(file, m.line, f"ODD {m.code} does not exist in the UN SDG KOS; not linked",
                                     "warning"))
+    # A goal is linked when written as such, or through a target that exists: "ODD 6.9" (no such
+    # target) says nothing sure about goal 6.
     for g in p.sdg_goals:
-        links.sdg_known.setdefault(g, sdg.goal_exists(g))
+        via_target = any(m.is_target and m.goal == g and links.sdg_known.get(m.code) for m in p.sdg_mentions)
+        links.sdg_known.setdefault(g, sdg.goal_exists(g) and via_target)
     return links, problems

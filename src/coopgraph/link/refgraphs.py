@@ -36,6 +36,41 @@ def _countries() -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
+def _dac() -> bytes:
+    """OECD DAC purpose codes (5 digits) under their categories (3 digits), as a SKOS scheme."""
+    from . import sectors
+
+    def lit(s: str, lang: str | None = None) -> str:
+        s = s.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{s}"@{lang}' if lang else f'"{s}"'
+
+    scheme = iris.DAC_SCHEME
+    out = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+           "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+           "@prefix dcterms: <http://purl.org/dc/terms/> .", "",
+           f"<{scheme}> a skos:ConceptScheme ; skos:prefLabel {lit('OECD DAC purpose codes', 'en')}, "
+           f"{lit('Codes-objet du CAD de l’OCDE', 'fr')} ;\n    dcterms:source <https://iatistandard.org/en/"
+           f"iati-standard/203/codelists/sector/> .", ""]
+
+    def concept(code: str, en: str, fr: str, broader: str | None, deprecated: bool) -> str:
+        labels = ", ".join(x for x in (lit(en, "en") if en else "", lit(fr, "fr") if fr else "") if x)
+        parts = [f"<{iris.dac_sector(code)}> a skos:Concept", f"skos:inScheme <{scheme}>",
+                 f"skos:notation {lit(code)}"]
+        if labels:
+            parts.append(f"skos:prefLabel {labels}")
+        parts.append(f"skos:broader <{iris.dac_sector(broader)}>" if broader else f"skos:topConceptOf <{scheme}>")
+        if deprecated:
+            parts.append("owl:deprecated true")
+        return " ;\n    ".join(parts) + " ."
+
+    for code, en, fr in sectors.all_categories():
+        out.append(concept(code, en, fr, None, False))
+    gone = sectors.withdrawn()
+    for code, en, fr in sectors.all_sectors():
+        out.append(concept(code, en, fr, sectors.category_of(code), code in gone))
+    return "\n".join(out).encode("utf-8")
+
+
 def reference_graphs() -> dict[str, Callable[[], bytes]]:
     return {iris.G_ONTOLOGY: _ontology, iris.G_SCHEMES: _schemes, iris.G_SDG: _sdg,
-            iris.G_COUNTRIES: _countries}
+            iris.G_COUNTRIES: _countries, iris.G_DAC: _dac}

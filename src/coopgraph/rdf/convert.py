@@ -221,6 +221,9 @@ class _Builder:
         for code in p.sdg_goals:
             if known.get(code, self.links is None):
                 self.page(P, CG.sdgGoal, NamedNode(iris.sdg(code)))
+        # A code the UN SDG KOS does not have ("6.9") is kept as written, for the link report.
+        for code in sorted({m.code for m in p.sdg_mentions if not known.get(m.code, self.links is None)}):
+            self.page(P, CG.unlinkedSdgCode, _lit(code))
         for i, f in enumerate(p.fundings, start=1):
             F = NamedNode(iris.funding(self.key, i))
             self.page(F, RDF.type, CG.Funding)

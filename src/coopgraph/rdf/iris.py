@@ -19,6 +19,7 @@ ONTOLOGY = BASE + "ontology#"
 THEME_SCHEME = ID + "scheme/themes"
 STATUS_SCHEME = ID + "scheme/statuses"
 FORM_SCHEME = ID + "scheme/forms"
+DAC_SCHEME = ID + "scheme/dac-sectors"  # OECD DAC purpose codes, as SKOS (no official IRIs exist)
 
 # Named graphs of the open store. Each triple lives in exactly one graph, so the union
 # default graph that queries see never counts a triple twice.
@@ -26,6 +27,7 @@ G_ONTOLOGY = GRAPH + "ontology"
 G_SCHEMES = GRAPH + "schemes"  # themes, statuses, forms (curated)
 G_SDG = GRAPH + "sdg"  # UN SDG KOS goals and targets
 G_COUNTRIES = GRAPH + "countries"  # EU Publications Office country table
+G_DAC = GRAPH + "dac"  # OECD DAC purpose codes and categories (IATI Sector codelist)
 G_ENTITIES = GRAPH + "entities"  # nodes shared between pages: collectivités, funders, new concepts
 G_LINKS = GRAPH + "links"  # links found after ingest (Wikidata)
 G_META = GRAPH + "meta"  # bookkeeping: which reference data is loaded
@@ -34,6 +36,7 @@ PERSONAL_GRAPH_PREFIX = GRAPH + "personal/"
 
 SDG_BASE = "http://metadata.un.org/sdg/"
 EU_COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
 
 def slug(text: str) -> str:
@@ -126,3 +129,12 @@ def country(alpha3: str | None, name: str) -> str:
 
 def sdg(code: str) -> str:
     return SDG_BASE + code
+
+
+def dac_sector(code: str) -> str:
+    """A DAC 5-digit purpose code ("14031") or 3-digit category ("140") as a coopgraph concept."""
+    return f"{ID}dac-sector/{code}"
+
+
+def wikidata(qid: str) -> str:
+    return WIKIDATA_ENTITY + qid
