@@ -121,24 +121,47 @@ def dedupe_repeats(lines: list[str]) -> list[str]:
     dropped only when it is an exact repeat of the one right before, so text that merely
     recurs further on is kept.
     """
-    out = list(lines)
-    positions = _positions(out)
-    i = 0
-    while i < len(out):
+    # Deleting the second copy of a block found at s leaves, from s on, exactly the text that
+    # started at the second copy: so the scan only moves a pointer over the original lines,
+    # never edits a list (which made long pages quadratic).
+    src = list(lines)
+    n = len(src)
+    positions = _positions(src)
+    out: list[str] = []
+    # A few short lines recurring thousands of times (not prose) make the number of candidate
+    # blocks grow with the square of the length: past this much work the rest is kept as it is.
+    budget = _DEDUPE_BUDGET
+    s = 0
+    while s < n:
         # Candidate block lengths: distances to the later occurrences of the same line,
         # longest first, so a whole repeated block goes at once rather than line by line.
-        limit = i + (len(out) - i) // 2
-        occ = positions[out[i]]
-        lo, hi = bisect.bisect_right(occ, i), bisect.bisect_right(occ, limit)
+        limit = s + (n - s) // 2
+        occ = positions[src[s]]
+        lo, hi = bisect.bisect_right(occ, s), bisect.bisect_right(occ, limit)
+        budget -= hi - lo
+        repeat = None
         for j in reversed(occ[lo:hi]):
-            k = j - i
-            if out[i:j] == out[j:j + k]:
-                del out[j:j + k]
-                positions = _positions(out)
+            k = j - s
+            if src[j - 1] != src[j + k - 1]:  # cheap test first: the blocks' last lines differ
+                continue
+            budget -= k
+            if budget < 0:
                 break
+            if src[s:j] == src[j:j + k]:
+                repeat = j
+                break
+        if budget < 0:
+            out.extend(src[s:])
+            break
+        if repeat is None:
+            out.append(src[s])
+            s += 1
         else:
-            i += 1
+            s = repeat  # drop the first copy: what follows is the same text
     return out
+
+
+_DEDUPE_BUDGET = 5_000_000  # line comparisons; real pages need a few thousand
 
 
 def _positions(lines: list[str]) -> dict[str, list[int]]:
