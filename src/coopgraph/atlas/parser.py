@@ -75,12 +75,27 @@ class _Section:
     body: list[tuple[int, str]] = field(default_factory=list)  # (line number, text), noise removed
 
 
+# A real page is tens of kilobytes; past this a file is not a page (and reading it whole could
+# exhaust memory).
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
 def parse_file(path: str | Path) -> ParseResult:
     path = Path(path)
+
+    def fail(message: str) -> ParseResult:
+        return ParseResult(str(path), None, [Problem(str(path), None, message)])
+
     try:
-        raw = path.read_bytes()
+        # Only regular files: a FIFO would block forever, /dev/zero would never end.
+        if not path.is_file():
+            return fail("not an Atlas page: not a regular file (a folder, device, pipe or socket)")
+        with path.open("rb") as f:
+            raw = f.read(MAX_PAGE_BYTES + 1)
     except OSError as e:
-        return ParseResult(str(path), None, [Problem(str(path), None, f"cannot read the file: {e.strerror}")])
+        return fail(f"cannot read the file: {e.strerror}")
+    if len(raw) > MAX_PAGE_BYTES:
+        return fail(f"not an Atlas page: larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
     return parse_bytes(raw, str(path))
 
 
@@ -161,6 +176,8 @@ class _Parser:
         s = self.sections()
         title_sec = s.get("title")
         if title_sec is None:
+            # Not a page at all: one clear line, not a warning for each of its lines.
+            self.problems = [p for p in self.problems if p.severity == "error"]
             self.error(None, "not an Atlas page: no 'Titre' line (expected a line 'Titre' followed "
                              "by the partnership's title)")
             return ParseResult(self.file, None, self.problems)

@@ -23,6 +23,8 @@ def decode(raw: bytes) -> tuple[str, str]:
         raise NotAPage("empty file")
     if raw.startswith(b"%PDF"):
         raise NotAPage("a PDF document, expected an Atlas page saved as text")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotAPage("UTF-16 text; save the page as UTF-8 (or Windows-1252)")
     if raw.startswith(UTF8_BOM):
         return raw[len(UTF8_BOM):].decode("utf-8", errors="replace"), "utf-8-sig"
     if b"\x00" in raw[:4096]:
