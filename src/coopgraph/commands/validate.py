@@ -1,13 +1,67 @@
-"""`coopgraph validate`."""
+"""`coopgraph validate`: check the store, or RDF files, against the SHACL shapes."""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
 
-from ..cli_common import UsageProblem
+from ..cli_common import UsageProblem, opened, store_option
+
+
+def _default_lang() -> str:
+    return "fr" if os.environ.get("LANG", "").lower().startswith("fr") else "en"
 
 
 @click.command(name="validate")
-def command() -> None:
-    """(being built)"""
-    raise UsageProblem("'coopgraph validate' is not available yet")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@store_option
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people; json; turtle = the standard SHACL validation report.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit 1 when a result of this severity (or worse) is found.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference (slow: copies "
+                   "the whole graph into rdflib).")
+@click.option("--partitioned", is_flag=True,
+              help="Check each partnership on its own with the shared nodes it names, as ingest does "
+                   "(store only, fast engine).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the messages "
+              "(default: from $LANG).")
+def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on: str, engine: str,
+            partitioned: bool, lang: str | None) -> None:
+    """Validate the store, or the given RDF files (Turtle, N-Triples, JSON-LD, N-Quads, TriG).
+
+    Results are grouped by partnership (title, source page), each with the property, the value,
+    the message and the severity. Reference data (schemes, SDG KOS, countries) comes from the
+    package, so files need no store. Exit codes: 0 no violation, 1 violations (or warnings with
+    --fail-on warning), 2 usage error.
+    """
+    from .. import validate as v
+
+    lang = lang or _default_lang()
+    if partitioned and (files or engine != "fast"):
+        raise UsageProblem("--partitioned works on the store with the fast engine only")
+    try:
+        if files:
+            store = v.load_files(files)
+            results = v.validate(store, engine)
+            report = v.build_report(store, results)
+        else:
+            with opened(store_path, read_only=True) as store:
+                results = v.validate_partitioned(store) if partitioned else v.validate(store, engine)
+                report = v.build_report(store, results)
+    except v.InputError as e:
+        raise UsageProblem(str(e)) from None
+    out = click.get_text_stream("stdout")
+    if fmt == "text":
+        v.write_text(report, out, lang)
+    elif fmt == "json":
+        v.write_json(report, out, lang)
+    else:
+        v.write_turtle(report, out)
+        click.echo(report.summary(), err=True)
+    if report.fails(fail_on):
+        sys.exit(1)
