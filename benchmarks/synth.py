@@ -315,6 +315,17 @@ def with_article(prefix: str, name: str) -> str:
     return f"{prefix} {name}"
 
 
+_LIAISONS = ("de la ", "de l'", "de l’", "du ", "des ", "de ", "d'", "d’")
+
+
+def strip_liaison(name: str) -> str:
+    """'du Bocage Bressuirais' -> 'Bocage Bressuirais' (the place a text would name)."""
+    for lia in _LIAISONS:
+        if name.startswith(lia) and len(name) > len(lia):
+            return name[len(lia):]
+    return name
+
+
 def french_partner(rng: random.Random, v: Vocab):
     """-> (written name, kind, region code, plain place name)"""
     r = rng.random()
@@ -336,9 +347,12 @@ def french_partner(rng: random.Random, v: Vocab):
         for short, long_ in (("CA ", "Communauté d'agglomération "), ("CC ", "Communauté de communes "),
                              ("CU ", "Communauté urbaine ")):
             if nom.startswith(short):
-                plain = nom[len(short):]
+                rest = nom[len(short):]  # "du Bocage Bressuirais": the liaison belongs to the long form
+                plain = strip_liaison(rest)
                 s = rng.random()
-                nom = long_ + plain if s < 0.7 else (nom if s < 0.85 else plain)
+                # A bare name is written only when nothing was cut from it ("CA du Bocage Bressuirais"
+                # is never written "du Bocage Bressuirais"); otherwise the official short form.
+                nom = long_ + rest if s < 0.7 else (nom if s < 0.85 or plain != rest else plain)
                 break
         return nom, "epci", reg, plain
     if r < 0.92:

@@ -7,6 +7,9 @@ skipped, the others load. Pages are written in batches, each partnership whole o
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +19,9 @@ from .link.page import link_page
 from .rdf.convert import Converted, convert, partnership_key
 from .rdf import iris
 from .records import Problem
-from .store import Store
+from .store import PageData, Store
 
-BATCH = 200
+BATCH = 500
 
 
 @dataclass
@@ -53,60 +56,152 @@ def collect_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
             yield Problem(str(path), None, "no such file or folder")
 
 
-# A page check run before a page is stored: returns the problems that keep it out (errors)
-# or flag it (warnings). The validation stage plugs in here.
-PageCheck = Callable[[Converted], list[Problem]]
+# A page check run before a page is stored, given the converted page and its file: returns the
+# problems that keep it out (errors) or flag it (warnings). The validation stage plugs in here.
+PageCheck = Callable[[Converted, str], list[Problem]]
 
 
 def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: PageCheck | None = None,
            on_file: Callable[[Path], None] | None = None,
-           now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)) -> IngestReport:
+           now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+           jobs: int | None = None) -> IngestReport:
+    """Ingest pages. Parsing, linking, conversion (and `check`) run in `jobs` worker processes
+    (default: $COOPGRAPH_JOBS, else one per core) when there are enough pages to pay for them;
+    the store is written by this process only, pages taken in file order, so the outcome is the
+    same whatever the number of workers."""
     report = IngestReport()
     store.ensure_reference_data()
     known = store.sources()
-    batch: list[Converted] = []
-    for item in collect_files(paths):
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            report.failed.append(item.file)
-            continue
-        report.files += 1
-        if on_file:
-            on_file(item)
-        result = parse_file(item)
-        report.problems.extend(result.problems)
-        if not result.ok:
-            report.failed.append(str(item))
-            continue
-        p = result.partnership
-        key = partnership_key(p)
-        if not force and known.get(iris.partnership(key)) == p.source.sha256:
-            report.unchanged += 1  # the same bytes are already stored: nothing to do
-            continue
-        links, problems = link_page(p, str(item))
-        report.problems.extend(problems)
-        converted = convert(p, links, now())
-        report.problems.extend(
-            Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
-            for label in converted.new_concepts)
-        if check is not None:
-            problems = check(converted)
-            report.problems.extend(problems)
-            if any(x.severity == "error" for x in problems):
+    items = list(collect_files(paths))
+    jobs = _jobs(jobs, sum(1 for x in items if not isinstance(x, Problem)), check)
+    batch: list[PageData] = []
+    seen_entities: set[bytes] = set()
+    tasks = ((item, None if isinstance(item, Problem) else now()) for item in items)
+    pool = None
+    if jobs > 1:
+        _warm_up()  # the reference indexes are built once, then shared by the forked workers
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (known, force, check))
+        prepared = pool.imap(_work, tasks, chunksize=8)
+    else:
+        _init_worker(known, force, check)  # the live `known`: each page sees the pages before it
+        prepared = map(_work, tasks)
+    try:
+        for item, prep in zip(items, prepared):
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                report.failed.append(item.file)
+                continue
+            report.files += 1
+            if on_file:
+                on_file(item)
+            report.problems.extend(prep.parse_problems)
+            if not prep.ok:
                 report.failed.append(str(item))
                 continue
-        known[iris.partnership(key)] = p.source.sha256
-        batch.append(converted)
-        if len(batch) >= BATCH:
-            _flush(store, batch, report)
-    _flush(store, batch, report)
+            if not force and known.get(prep.iri) == prep.sha256:
+                report.unchanged += 1  # the same bytes are already stored: nothing to do
+                continue
+            if prep.skipped:  # a worker's snapshot of the store said "unchanged"; this run changed it
+                prep = _prepare(item, now(), {}, force, check)
+            report.problems.extend(prep.problems)
+            if prep.rejected:
+                report.failed.append(str(item))
+                continue
+            known[prep.iri] = prep.sha256
+            batch.append(prep.data)
+            if len(batch) >= BATCH:
+                _flush(store, batch, report, seen_entities)
+        _flush(store, batch, report, seen_entities)
+    finally:
+        if pool is not None:
+            pool.terminate()
     return report
 
 
-def _flush(store: Store, batch: list[Converted], report: IngestReport) -> None:
+# -- per-page work (in a worker process, or inline) -------------------------------------------
+MIN_PAGES_PER_JOB = 100  # below this, starting workers costs more than it saves
+
+
+@dataclass
+class _Prepared:
+    ok: bool
+    parse_problems: list[Problem]
+    iri: str = ""
+    sha256: str = ""
+    skipped: bool = False  # unchanged according to the store as it was when the run started
+    problems: list[Problem] = field(default_factory=list)  # linking, new concepts, check
+    rejected: bool = False  # the check found errors
+    data: PageData | None = None
+
+
+_STATE: dict = {}
+
+
+def _init_worker(known: dict[str, str], force: bool, check: PageCheck | None) -> None:
+    _STATE.update(known=known, force=force, check=check)
+
+
+def _work(task: tuple[Path | Problem, dt.datetime | None]) -> _Prepared | None:
+    item, when = task
+    if isinstance(item, Problem):
+        return None
+    return _prepare(item, when, _STATE["known"], _STATE["force"], _STATE["check"])
+
+
+def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool,
+             check: PageCheck | None) -> _Prepared:
+    result = parse_file(item)
+    if not result.ok:
+        return _Prepared(False, result.problems)
+    p = result.partnership
+    prep = _Prepared(True, result.problems, iris.partnership(partnership_key(p)), p.source.sha256)
+    if not force and known.get(prep.iri) == prep.sha256:
+        prep.skipped = True
+        return prep
+    links, problems = link_page(p, str(item))
+    prep.problems.extend(problems)
+    converted = convert(p, links, when)
+    prep.problems.extend(
+        Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
+        for label in converted.new_concepts)
+    if check is not None:
+        problems = check(converted, str(item))
+        prep.problems.extend(problems)
+        if any(x.severity == "error" for x in problems):
+            prep.rejected = True
+            return prep
+    prep.data = PageData.of(converted)
+    return prep
+
+
+def _jobs(jobs: int | None, pages: int, check: PageCheck | None) -> int:
+    if jobs is None:
+        jobs = int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1)
+    jobs = max(1, min(jobs, pages // MIN_PAGES_PER_JOB))
+    if jobs > 1 and check is not None:
+        try:
+            pickle.dumps(check)
+        except Exception:  # a closure or lambda cannot reach the workers: run in this process
+            return 1
+    return jobs
+
+
+def _warm_up() -> None:
+    from .link import cog, countries, sdg
+    from .rdf.convert import curated_concepts
+
+    cog.resolve_french_partners(["Angoulême"])
+    countries.resolve_country("Mali")
+    sdg.target_exists("6.3")
+    curated_concepts()
+
+
+def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entities: set[bytes]) -> None:
     if not batch:
         return
-    store.replace(batch)
+    if len(seen_entities) > 2_000_000:  # a cache, not a record: bound the memory it takes
+        seen_entities.clear()
+    store.load_pages(batch, seen_entities)
     report.loaded += len(batch)
-    report.quads_added += sum(len(c.page) for c in batch)
+    report.quads_added += sum(c.page_quads for c in batch)
     batch.clear()

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -70,6 +71,49 @@ def _open(path: Path, read_only: bool, wait: float) -> OxStore:
                 raise StoreError(f"the store at {path} is in use by another coopgraph process "
                                  f"(waited {wait:.0f} s); try again when it has finished") from None
             time.sleep(0.2)
+
+
+# oxigraph's bulk loader ends each call with one RocksDB IngestExternalFiles over all its column
+# families, which RocksDB records atomically (all files or none, even after a crash), as long as
+# the call holds fewer quads than the loader's batch (1,000,000): stay well below it.
+BULK_LIMIT = 400_000
+
+
+@dataclass
+class PageData:
+    """One converted partnership as N-Quads: cheap to pass between processes, loaded by Rust.
+
+    `entities` keeps one line per quad so that a long ingest can skip the shared nodes it has
+    already written (the same N-Quads line is the same quad).
+    """
+
+    key: str
+    graph: str
+    page: bytes
+    entities: list[bytes]
+    personal: bytes
+    page_quads: int
+
+    @classmethod
+    def of(cls, c: Converted) -> "PageData":
+        nq = RdfFormat.N_QUADS
+        return cls(c.key, c.graph.value, serialize(c.page, format=nq),
+                   serialize(c.entities, format=nq).splitlines(keepends=True),
+                   serialize(c.personal, format=nq), len(c.page))
+
+
+def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
+    """Load (quad count, N-Quads) parts, each call below BULK_LIMIT quads, parts never split."""
+    chunk: list[bytes] = []
+    n = 0
+    for count, data in parts:
+        if chunk and n + count > BULK_LIMIT:
+            db.bulk_load(b"".join(chunk), format=RdfFormat.N_QUADS)
+            chunk, n = [], 0
+        chunk.append(data)
+        n += count
+    if chunk:
+        db.bulk_load(b"".join(chunk), format=RdfFormat.N_QUADS)
 
 
 class Store:
@@ -133,24 +177,39 @@ class Store:
         return {r["p"].value: r["sha"].value for r in self.open.query(q, use_default_graph_as_union=True)}
 
     def replace(self, pages: list[Converted]) -> None:
-        """Store a batch of partnerships, each replacing its previous version whole.
+        """Store a batch of partnerships, each replacing its previous version whole."""
+        self.load_pages([PageData.of(c) for c in pages])
 
-        Old graphs are removed first, then everything new is added in one transaction: a crash
-        leaves each partnership either absent or complete, never half-loaded.
+    def load_pages(self, pages: list[PageData], seen_entities: set[bytes] | None = None) -> None:
+        """Store a batch of partnerships (as N-Quads), each replacing its previous version whole.
+
+        Old graphs are removed first (one transaction each), then the batch is bulk-loaded, each
+        page's quads within one atomic ingestion (see BULK_LIMIT): a crash leaves each partnership
+        either absent or complete, never half-loaded. `seen_entities` (owned by the caller) holds
+        the entity lines already stored by this run, which need not be written again.
         """
-        pages = list({c.key: c for c in pages}.values())  # the same page twice in a batch: last wins
-        personal: list[Quad] = []
-        for c in pages:
-            if self.open.contains_named_graph(c.graph):
-                self.open.remove_graph(c.graph)
-            pg = NamedNode(iris.personal_graph(c.key))
-            if c.personal or self.personal.contains_named_graph(pg):
+        pages = list({p.key: p for p in pages}.values())  # the same page twice in a batch: last wins
+        personal: list[tuple[int, bytes]] = []
+        for p in pages:
+            g = NamedNode(p.graph)
+            if self.open.contains_named_graph(g):
+                self.open.remove_graph(g)
+            pg = NamedNode(iris.personal_graph(p.key))
+            if p.personal or self.personal.contains_named_graph(pg):
                 if self.personal.contains_named_graph(pg):
                     self.personal.remove_graph(pg)
-                personal.extend(c.personal)
+                if p.personal:
+                    personal.append((p.personal.count(b"\n"), p.personal))
         if personal:
-            self.personal.extend(personal)
-        self.open.extend(q for c in pages for q in (*c.entities, *c.page))
+            _bulk_load(self.personal, personal)
+        parts: list[tuple[int, bytes]] = []
+        for p in pages:
+            lines = p.entities
+            if seen_entities is not None:
+                lines = [x for x in lines if x not in seen_entities]
+                seen_entities.update(lines)
+            parts.append((len(lines) + p.page_quads, b"".join(lines) + p.page))
+        _bulk_load(self.open, parts)
 
     def partnerships(self) -> list[str]:
         return [g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX) for g in self.open.named_graphs()
@@ -192,7 +251,8 @@ class Store:
 
     def count(self, graph_prefix: str | None = None) -> int:
         if graph_prefix is None:
-            return sum(1 for _ in self.triples())
+            # Every quad but the bookkeeping ones: counted in Rust, not by iterating in Python.
+            return len(self.open) - sum(1 for _ in self.open.quads_for_pattern(None, None, None, NamedNode(iris.G_META)))
         n = 0
         for g in self.open.named_graphs():
             if g.value.startswith(graph_prefix):
@@ -200,4 +260,4 @@ class Store:
         return n
 
     def personal_count(self) -> int:
-        return sum(1 for _ in self.personal.quads_for_pattern(None, None, None, None))
+        return len(self.personal)
