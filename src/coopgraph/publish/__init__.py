@@ -1,0 +1,236 @@
+"""`coopgraph publish`: the graph as an open dataset.
+
+OUTDIR receives the distributions (sorted N-Triples gzip, Turtle, JSON-LD and its context; the
+ontology, the SKOS schemes and the SHACL shapes as files of their own), the dataset description
+(DCAT-AP 3.0 + VoID, Turtle and RDF/XML), a landing page and the ontology's documentation.
+Personal data is written only when asked, to a file of its own, marked as such.
+
+Everything but the dates is a function of the store's content: the same store published twice
+gives the same bytes (dates come from SOURCE_DATE_EPOCH when set, else today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, serialize
+
+from .. import resources
+from ..rdf import iris
+from . import describe, dumps, figures, pages
+from .describe import FileInfo, Options
+
+PERSONAL_FILE = "coopgraph-personal.nt.gz"
+
+
+class PublishError(Exception):
+    """The release could not be made as promised (e.g. its description does not conform)."""
+
+
+@dataclass
+class Result:
+    outdir: Path
+    files: list[FileInfo]
+    figures: figures.Figures
+    timings: dict[str, float] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+
+def release_date() -> dt.date:
+    """SOURCE_DATE_EPOCH (reproducible-builds convention) when set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def _finish(path: Path, info: FileInfo) -> FileInfo:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    info.size = path.stat().st_size
+    info.sha256 = h.hexdigest()
+    return info
+
+
+def _schemes(store) -> bytes:
+    """The SKOS schemes (themes, statuses, forms), with concepts first seen in pages."""
+    schemes = " ".join(f"<{s}>" for s in (iris.THEME_SCHEME, iris.STATUS_SCHEME, iris.FORM_SCHEME))
+    q = f"""CONSTRUCT {{ ?x ?p ?o }} WHERE {{
+      {{ VALUES ?x {{ {schemes} }} }} UNION
+      {{ VALUES ?s {{ {schemes} }} ?x <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}
+      ?x ?p ?o }}"""
+    triples = sorted(set(store.query(q)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return serialize(triples, format=RdfFormat.TURTLE, prefixes=dumps.TURTLE_PREFIXES)
+
+
+def _shapes() -> bytes | None:
+    """The SHACL shapes files, concatenated as written (comments kept; Turtle allows repeated
+    @prefix lines). Re-serialising would relabel their blank nodes on every run."""
+    from pyoxigraph import parse
+
+    folder = resources.shapes_dir()
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name) \
+        if folder.is_dir() else []
+    if not files:
+        return None
+    parts = []
+    for f in files:
+        text = f.read_bytes()
+        parts.append(b"# ---- " + f.name.encode() + b" ----\n" + text + (b"" if text.endswith(b"\n") else b"\n"))
+    merged = b"\n".join(parts)
+    if b"_:" in merged:  # labelled blank nodes could merge across files: check it still means the same
+        n = sum(len(list(parse(f.read_bytes(), format=RdfFormat.TURTLE))) for f in files)
+        if len(list(parse(merged, format=RdfFormat.TURTLE))) != n:
+            raise PublishError("the SHACL shapes files share blank node labels; cannot merge them")
+    return merged
+
+
+def _start_figures(store):
+    """The key-figure queries in a worker process, while this one reads and writes the dumps."""
+    try:
+        ex = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return ex, ex.submit(figures.from_store_path, str(store.path))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _end_figures(job, store) -> figures.Figures:
+    if job is not None:
+        ex, future = job
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - a worker that could not run: do the work here instead
+            pass
+        finally:
+            ex.shutdown()
+    return figures.from_store(store)
+
+
+def publish(store, outdir: Path, opts: Options) -> Result:
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 3)
+        return now
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    removed = []
+    stale = outdir / PERSONAL_FILE
+    if not opts.include_personal and stale.exists():
+        stale.unlink()  # an earlier release's personal data must not ride along with this one
+        removed.append(PERSONAL_FILE)
+
+    figures_job = _start_figures(store)
+    t = time.perf_counter()
+    lines = dumps.sorted_lines(store)
+    nt = dumps.ntriples_bytes(lines)
+    n_lines = len(lines)
+    t = lap("read and sort", t)
+
+    files: list[FileInfo] = []
+    nt_info = FileInfo("coopgraph.nt.gz", "nt", "Graphe complet, N-Triples compressé (gzip)",
+                       "Whole graph, N-Triples, gzip", "The whole open graph as sorted N-Triples, gzip-compressed: "
+                       "for bulk loaders.", "application/n-triples", "RDF_N_TRIPLES", gzip=True)
+    # zlib and hashlib release the GIL: the gzip file is written while Turtle and JSON-LD are made.
+    gz = threading.Thread(target=lambda: (dumps.write_gzip(nt, outdir / nt_info.name),
+                                          _finish(outdir / nt_info.name, nt_info)))
+    gz.start()
+    files.append(nt_info)
+
+    f = FileInfo("coopgraph.ttl", "ttl", "Graphe complet, Turtle", "Whole graph, Turtle",
+                 "The whole open graph in Turtle with prefixes, subjects in sorted order.",
+                 "text/turtle", "RDF_TURTLE")
+    dumps.write_turtle(nt, outdir / f.name)
+    files.append(_finish(outdir / f.name, f))
+    t = lap("Turtle", t)
+
+    f = FileInfo("coopgraph.jsonld", "jsonld", "Graphe complet, JSON-LD", "Whole graph, JSON-LD",
+                 "The whole open graph as compact JSON-LD, one object per resource; its context is "
+                 "context.jsonld.", "application/ld+json", "JSON_LD")
+    line_stats = dumps.LineStats(iris.ID, figures.TARGETS)
+    dumps.write_jsonld(lines, outdir / f.name, "context.jsonld", stats=line_stats)
+    files.append(_finish(outdir / f.name, f))
+    ctx = FileInfo("context.jsonld", "context", "Contexte JSON-LD", "JSON-LD context",
+                   "The JSON-LD context of coopgraph.jsonld: the prefixes of the Turtle files.",
+                   "application/ld+json", "JSON_LD")
+    (outdir / ctx.name).write_text(json.dumps(dumps.context_document(), ensure_ascii=False, indent=1) + "\n",
+                                   encoding="utf-8")
+    files.append(_finish(outdir / ctx.name, ctx))
+    t = lap("JSON-LD", t)
+
+    gz.join()
+    if not nt_info.sha256:
+        raise PublishError(f"could not write {outdir / nt_info.name}")
+    t = lap("N-Triples gzip (wait)", t)
+    fig = _end_figures(figures_job, store)
+    figures.apply_line_stats(fig, line_stats, n_lines)
+    del nt, lines
+    t = lap("figures (wait)", t)
+
+    ontology_ttl = resources.ontology_file("coopgraph.ttl").read_bytes()
+    f = FileInfo("ontology.ttl", "ontology", "Ontologie coopgraph (OWL)", "coopgraph ontology (OWL)",
+                 "The coopgraph ontology: classes and properties of the graph.", "text/turtle", "RDF_TURTLE")
+    (outdir / f.name).write_bytes(ontology_ttl)
+    files.append(_finish(outdir / f.name, f))
+    schemes_ttl = _schemes(store)
+    f = FileInfo("schemes.ttl", "schemes", "Thématiques, statuts et formes (SKOS)",
+                 "Themes, statuses and forms (SKOS)", "The SKOS concept schemes: the Atlas's themes of "
+                 "intervention, partnership statuses and forms, with concepts first seen in pages.",
+                 "text/turtle", "RDF_TURTLE")
+    (outdir / f.name).write_bytes(schemes_ttl)
+    files.append(_finish(outdir / f.name, f))
+    shapes = _shapes()
+    if shapes is not None:
+        f = FileInfo("shapes.ttl", "shapes", "Formes SHACL", "SHACL shapes",
+                     "The SHACL shapes the graph is validated with.", "text/turtle", "RDF_TURTLE")
+        (outdir / f.name).write_bytes(shapes)
+        files.append(_finish(outdir / f.name, f))
+    elif (outdir / "shapes.ttl").exists():
+        (outdir / "shapes.ttl").unlink()
+
+    if opts.include_personal:
+        plines = dumps.sorted_lines(store, personal_only=True)
+        f = FileInfo(PERSONAL_FILE, "personal", "DONNÉES PERSONNELLES : contacts et volontaires (N-Triples, gzip)",
+                     "PERSONAL DATA: contacts and volunteers (N-Triples, gzip)",
+                     "PERSONAL DATA (GDPR): names, job titles and e-mail addresses of contacts and volunteers, "
+                     "kept apart from the open graph. Published only because it was asked for explicitly.",
+                     "application/n-triples", "RDF_N_TRIPLES", gzip=True, personal=True)
+        dumps.write_gzip(dumps.ntriples_bytes(plines), outdir / f.name)
+        files.append(_finish(outdir / f.name, f))
+    t = lap("ontology, schemes, shapes", t)
+
+    lic_label = opts.licence_iri_label()[1]
+    f = FileInfo("ontology.html", "ontology-doc", "Documentation de l'ontologie", "Ontology documentation",
+                 "", "text/html", "HTML", distribution=False)
+    (outdir / f.name).write_text(pages.ontology_page(ontology_ttl, schemes_ttl, lic_label), encoding="utf-8")
+    files.append(_finish(outdir / f.name, f))
+
+    keys = sorted(store.partnerships())
+    sample = iris.partnership(keys[0]) if keys else None
+    description = describe.build(opts, fig, files, sample)
+    ttl = describe.to_turtle(description)
+    problems = describe.check_dcat_ap(ttl)
+    if problems:
+        raise PublishError("the dataset description does not conform to DCAT-AP 3.0.0:\n  "
+                           + "\n  ".join(problems[:40]))
+    (outdir / "dataset.ttl").write_bytes(ttl)
+    (outdir / "dataset.rdf").write_bytes(describe.to_rdfxml(description))
+    t = lap("description (DCAT-AP check)", t)
+
+    (outdir / "index.html").write_text(pages.landing_page(opts, fig, files), encoding="utf-8")
+    lap("pages", t)
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    return Result(outdir, files, fig, timings, removed)
