@@ -107,11 +107,13 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
             query = Path(query[1:]).read_text(encoding="utf-8")
         except OSError as e:
             raise UsageProblem(f"cannot read {query[1:]}: {e.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageProblem(f"cannot read {query[1:]}: not UTF-8 text") from None
     if endpoint:
         from .sparql import run_remote
 
         run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
-                   out=click.get_text_stream("stdout"))
+                   out=click.get_text_stream("stdout"), allow_service=allow_service)
         return
     try:
         run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,

@@ -14,8 +14,14 @@ from .store import Store
 
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# Strings, IRIs and comments, as SPARQL's grammar lexes them: an IRI has no space, quote, brace,
+# pipe, caret, backquote or backslash, so a '<' comparison cannot swallow code up to a later '>'.
 _STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
-                                   r"'(?:\\.|[^'\\\n])*'|<[^<>\s]*>|#[^\n]*")
+                                   r"'(?:\\.|[^'\\\n])*'|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*")
+# Variables and prefixed names (?service, schema:Service) are names, not keywords.
+_NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|[\w.\-]*:[\w.\-:%\\]*")
+# Codepoint escapes (\u0053ERVICE): some engines decode them before parsing the query.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class SparqlError(Exception):
@@ -23,18 +29,26 @@ class SparqlError(Exception):
 
 
 def _code_only(q: str) -> str:
-    """The query without strings, IRIs and comments, so keywords inside them do not count."""
-    return _STRINGS_AND_COMMENTS.sub(" ", q)
+    """The query's keywords and punctuation: strings, IRIs, comments and names removed."""
+    return _NAMES.sub(" ", _STRINGS_AND_COMMENTS.sub(" ", q))
+
+
+def _codes(q: str) -> list[str]:
+    # Read both as written and with codepoint escapes decoded: whichever way the engine reads
+    # the text, a keyword hidden by the other reading is still seen.
+    decoded = _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), q)
+    return [_code_only(q)] + ([_code_only(decoded)] if decoded != q else [])
 
 
 def is_update(q: str) -> bool:
-    code = _code_only(q)
-    # An update has no query form; a query may still say "DELETE" nowhere outside strings.
-    return bool(_UPDATE.search(code)) and not re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", code, re.I)
+    # Any update keyword outside strings, IRIs, comments and names makes it an update, even
+    # beside a query form ("INSERT {...} WHERE { { SELECT ... } }", "SELECT ...; DROP ALL"):
+    # an endpoint given such a text as an update would run it.
+    return any(_UPDATE.search(code) for code in _codes(q))
 
 
 def uses_service(q: str) -> bool:
-    return bool(_SERVICE.search(_code_only(q)))
+    return any(_SERVICE.search(code) for code in _codes(q))
 
 
 def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: bool, allow_service: bool,
@@ -54,24 +68,30 @@ def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: b
         return
     with Store(store_path, read_only=True) as store:
         try:
-            res = store.query(query, prefixes=PREFIXES)
+            _write_local(store.query(query, prefixes=PREFIXES), fmt, out)
         except SyntaxError as e:
             raise SparqlError(f"invalid SPARQL: {e}") from None
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
+            # Raised while the solutions are read too (a SERVICE endpoint that fails or answers
+            # garbage): a message, never a traceback.
             raise SparqlError(f"the query failed: {e}") from None
-        if isinstance(res, QueryBoolean):
-            if fmt == "json":
-                out.write('{"head": {}, "boolean": %s}\n' % ("true" if bool(res) else "false"))
-            else:
-                out.write(("true" if bool(res) else "false") + "\n")
-        elif isinstance(res, QueryTriples):
-            data = serialize(res, format=RdfFormat.TURTLE, prefixes=PREFIXES)
-            out.write(data.decode("utf-8"))
+
+
+def _write_local(res, fmt: str, out: IO[str]) -> None:
+    if isinstance(res, QueryBoolean):
+        if fmt == "json":
+            out.write('{"head": {}, "boolean": %s}\n' % ("true" if bool(res) else "false"))
         else:
-            results.write(results.from_oxigraph(res), fmt, out)
+            out.write(("true" if bool(res) else "false") + "\n")
+    elif isinstance(res, QueryTriples):
+        data = serialize(res, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+        out.write(data.decode("utf-8"))
+    else:
+        results.write(results.from_oxigraph(res), fmt, out)
 
 
-def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: float, out: IO[str]) -> None:
+def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: float, out: IO[str],
+               allow_service: bool = False) -> None:
     """The same on a remote SPARQL 1.1 endpoint (SPARQLWrapper); SELECT and ASK results only."""
     import click
 
@@ -79,6 +99,9 @@ def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: f
     from .commands.query import EndpointFailed
     from .endpoint import Endpoint, EndpointError
 
+    if uses_service(query) and not allow_service:
+        # The remote endpoint would call the other host on our behalf: the same rule as locally.
+        raise UsageProblem("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
     try:
         ep = Endpoint(url, timeout=timeout)
     except ValueError as e:
