@@ -116,8 +116,27 @@ def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
         db.bulk_load(b"".join(chunk), format=RdfFormat.N_QUADS)
 
 
+LOCK_WAIT_VAR = "COOPGRAPH_LOCK_WAIT"
+
+
+def lock_wait() -> float:
+    """Seconds a writer waits for another coopgraph process to release the store (default 30)."""
+    raw = os.environ.get(LOCK_WAIT_VAR, "").strip()
+    if not raw:
+        return 30.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise StoreError(f"${LOCK_WAIT_VAR} must be a number of seconds, not {raw!r}")
+    return value
+
+
 class Store:
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float = 30.0):
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None):
+        if wait is None:
+            wait = lock_wait()
         self.path = Path(path) if path else default_path()
         self.read_only = read_only
         if not read_only and self.path.exists() and any(self.path.iterdir()) \
