@@ -62,6 +62,10 @@ _PREFIX_LABELS = {
     "volunteers": T.label_key("Volontaires impliqués dans le partenariat"),
     "header": T.label_key("Atlas français de la coopération décentralisée"),
 }
+# A line is a label only if its first word is a label's first word (prefix labels are several
+# whole words). Folding that word alone rules out most lines: folding is character-wise.
+_FIRST_WORDS = frozenset(k.split()[0] for k in (*_BY_KEY, *_PREFIX_LABELS.values()))
+assert all(len(k.split()) > 1 for k in _PREFIX_LABELS.values())
 _EMBASSY_NAME = re.compile(r"[\"“«]\s*(.+?)\s*[\"”»]")
 _EMAIL = re.compile(r"^[^\s@\[\]]+(?:@|\[at\])[^\s@\[\]]+\.[^\s@\[\]]+$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -163,6 +167,11 @@ class _Parser:
     def _label(self, stripped: str) -> str | None:
         if len(stripped) > 200:
             return None
+        head = stripped.split(None, 1)
+        if head:
+            first = T.label_key(head[0])
+            if first and first.split()[0] not in _FIRST_WORDS:
+                return None
         key = T.label_key(stripped)
         if key in _BY_KEY:
             return _BY_KEY[key]

@@ -54,6 +54,15 @@ def _decimal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+# IRIs minted from names recur across pages (themes, funders, statuses): fold each name once.
+# Pure functions of their arguments, so caching changes nothing but the time.
+_theme_iri = lru_cache(maxsize=4096)(iris.theme)
+_name_key = lru_cache(maxsize=65536)(iris.name_key)
+_organisation_iri = lru_cache(maxsize=65536)(iris.organisation)
+_status_iri = lru_cache(maxsize=1024)(iris.status)
+_form_iri = lru_cache(maxsize=1024)(iris.form)
+
+
 @lru_cache(maxsize=1)
 def curated_concepts() -> frozenset[str]:
     """IRIs of the concepts of the curated theme, status and form schemes."""
@@ -111,14 +120,14 @@ class _Builder:
     def theme(self, path: tuple[str, ...]) -> NamedNode:
         node = None
         for depth in range(1, len(path) + 1):
-            parent = iris.theme(path[:depth - 1]) if depth > 1 else None
-            node = self.concept(iris.theme(path[:depth]), path[depth - 1], iris.THEME_SCHEME, parent)
+            parent = _theme_iri(path[:depth - 1]) if depth > 1 else None
+            node = self.concept(_theme_iri(path[:depth]), path[depth - 1], iris.THEME_SCHEME, parent)
         assert node is not None
         return node
 
     # -- organisations -----------------------------------------------------------------------
     def french(self, name: str) -> NamedNode:
-        key = iris.name_key(name)
+        key = _name_key(name)
         if key in self._french:
             return self._french[key]
         m = self.links.french.get(name) if self.links else None
@@ -142,12 +151,12 @@ class _Builder:
         return node
 
     def funder(self, name: str) -> NamedNode:
-        key = iris.name_key(name)
+        key = _name_key(name)
         m = self.links.french.get(name) if self.links else None
         if key in self._french or (m is not None and m.status == "linked"):
             node = self.french(name)  # a collectivité that funds is the same node as the partner
         else:
-            node = NamedNode(iris.organisation(name))
+            node = NamedNode(_organisation_iri(name))
             self.entity(node, RDF.type, ORG.Organization)
             self.entity(node, RDFS.label, _lit(name))
         self.entity(node, RDF.type, CG.Funder)
@@ -181,9 +190,9 @@ class _Builder:
         if p.end_date:
             self.page(P, SCHEMA.endDate, _typed(p.end_date.isoformat(), XSD.date))
         if p.status:
-            self.page(P, CG.status, self.concept(iris.status(p.status), p.status, iris.STATUS_SCHEME, None))
+            self.page(P, CG.status, self.concept(_status_iri(p.status), p.status, iris.STATUS_SCHEME, None))
         if p.form:
-            self.page(P, CG.form, self.concept(iris.form(p.form), p.form, iris.FORM_SCHEME, None))
+            self.page(P, CG.form, self.concept(_form_iri(p.form), p.form, iris.FORM_SCHEME, None))
         if p.triennial is not None:
             self.page(P, CG.triennial, _typed("true" if p.triennial else "false", XSD.boolean))
         if p.main_theme:
