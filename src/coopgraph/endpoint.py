@@ -7,10 +7,12 @@ endpoint's host; never from the URL or the command line, and never written in a 
 
 from __future__ import annotations
 
+import base64
 import json
 import netrc
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 from dataclasses import dataclass
@@ -27,19 +29,32 @@ class EndpointError(Exception):
     """The endpoint is unreachable, too slow, refused the credentials or answered an error."""
 
 
+class ServerError(EndpointError):
+    """The endpoint failed on its side (HTTP 5xx): worth trying again a little later."""
+
+
+RETRIES = 3  # further attempts of a query after a 5xx answer
+BACKOFF = 0.5  # seconds before the first retry, doubled each time
+
+
 @dataclass
 class Endpoint:
     url: str
     timeout: float = DEFAULT_TIMEOUT
+    retries: int = RETRIES
+    backoff: float = BACKOFF
 
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) endpoint URL: {self.url!r}")
-        if parts.username or parts.password:
+        # Messages name the endpoint without its query string, where API keys tend to live.
+        self.display = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        if "@" in parts.netloc:
             # Refuse rather than use: a password in a URL ends up in shell history and logs.
+            # Checked first, so that no message below repeats the URL with its password.
             raise ValueError("the endpoint URL holds credentials; put them in the environment "
                              f"({ENV_USER}, {ENV_PASSWORD}) or in a netrc file instead")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) endpoint URL: {self.display!r}")
         self.host = parts.hostname
 
     # -- credentials ------------------------------------------------------------------------
@@ -78,16 +93,29 @@ class Endpoint:
 
     # -- running ----------------------------------------------------------------------------
     def select_json(self, query: str) -> dict:
+        # Queries only are retried: an update that failed half-way must not be applied twice.
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            try:
+                return self._select_once(query)
+            except ServerError as e:
+                if attempt == self.retries:
+                    raise ServerError(f"{e} (tried {attempt + 1} times)") from None
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _select_once(self, query: str) -> dict:
         sw = self._wrapper(query)
         res = self._call(sw.query)
         try:
             data = json.loads(res.response.read().decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results") from None
+            raise EndpointError(f"{self.display} did not answer with SPARQL JSON results") from None
         except (socket.timeout, TimeoutError):
-            raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
+            raise EndpointError(f"{self.display} did not answer within {self.timeout:g} s") from None
         if not isinstance(data, dict) or not ("results" in data or "boolean" in data):
-            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results")
+            raise EndpointError(f"{self.display} did not answer with SPARQL JSON results")
         return data
 
     def select(self, query: str) -> results.Table:
@@ -100,11 +128,31 @@ class Endpoint:
     def update(self, query: str) -> None:
         self._call(self._wrapper(query, update=True).query)
 
+    def _scrub(self, text: str) -> str:
+        """An error body may echo the request (some servers print its headers): hide the secrets."""
+        try:
+            creds = self.credentials()
+        except EndpointError:
+            creds = None
+        if creds:
+            user, password = creds
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            for secret in (token, password):
+                if len(secret) >= 3:
+                    text = text.replace(secret, "***")
+        return text
+
     def _call(self, run):
+        try:
+            return self._call_raw(run)
+        except EndpointError as e:  # every message, whatever part of the answer it quotes
+            raise type(e)(self._scrub(str(e))) from None
+
+    def _call_raw(self, run):
         from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
                                                     SPARQLWrapperException, Unauthorized, URITooLong)
 
-        where = self.url
+        where = self.display
         try:
             return run()
         except QueryBadFormed as e:
@@ -115,14 +163,15 @@ class Endpoint:
         except EndPointNotFound:
             raise EndpointError(f"{where} answered 404: no SPARQL endpoint at this URL") from None
         except EndPointInternalError as e:
-            raise EndpointError(f"{where} failed while running the query (HTTP 500): {_detail(e)}") from None
+            raise ServerError(f"{where} failed while running the query (HTTP 500): {_detail(e)}") from None
         except URITooLong:
             raise EndpointError(f"{where} refused the request as too long (HTTP 414)") from None
         except urllib.error.HTTPError as e:
             if e.code in (401, 403):
                 raise EndpointError(f"{where} refused access (HTTP {e.code}); check the credentials "
                                     f"({ENV_USER}/{ENV_PASSWORD} or netrc)") from None
-            raise EndpointError(f"{where} answered HTTP {e.code} {e.reason}") from None
+            error = ServerError if 500 <= e.code < 600 else EndpointError
+            raise error(f"{where} answered HTTP {e.code} {e.reason}") from None
         except urllib.error.URLError as e:
             reason = e.reason
             if isinstance(reason, (socket.timeout, TimeoutError)):
