@@ -70,6 +70,8 @@ def test_landing_page_renders_with_figures_chart_and_downloads(release: Path, tm
     # the chart, drawn inline: one bar for Mali
     chart = re.search(r'<svg id="country-chart".*?</svg>', dom, re.S).group(0)
     assert chart.count("<rect") == 1 and "Mali" in chart
+    years = re.search(r'<section id="years">.*?</section>', dom, re.S).group(0)
+    assert ">2020<" in years and ">2021<" in years
     for name in ("coopgraph.nt.gz", "coopgraph.ttl", "coopgraph.jsonld", "dataset.ttl", "ontology.html"):
         assert f'href="{name}"' in dom
     assert "Licence Ouverte" in dom and "SELECT" in dom

@@ -214,3 +214,19 @@ def test_publish_several_pages(cli: CLI, tmp_path: Path):
     g = description(tmp_path / "out")
     n = int(g.value(URIRef("https://w3id.org/coopgraph/dataset/#dataset"), VOID.triples))
     assert n == len(gzip.decompress((tmp_path / "out" / "coopgraph.nt.gz").read_bytes()).splitlines())
+
+
+def test_wikidata_links_get_their_linkset(cli: CLI, tmp_path: Path):
+    from conftest import SEED
+
+    assert cli("ingest", SEED).code == 0
+    r = cli("sparql", "--allow-update", """INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
+        <https://w3id.org/coopgraph/id/commune/16015> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1000> .
+        <http://publications.europa.eu/resource/authority/country/MLI> <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q912> .
+    } }""")
+    assert r.code == 0, r.err
+    assert cli("publish", tmp_path / "out", "-q").code == 0
+    g = description(tmp_path / "out")
+    wd = {str(g.value(ls, VOID.linkPredicate)): int(g.value(ls, VOID.triples))
+          for ls in g.subjects(VOID.objectsTarget, URIRef("https://w3id.org/coopgraph/dataset/#target-wikidata"))}
+    assert wd == {"http://www.w3.org/2002/07/owl#sameAs": 1, "http://www.w3.org/2004/02/skos/core#exactMatch": 1}

@@ -116,6 +116,11 @@ def push_command(store_path: Path | None, endpoint: str, graph: str, replace: bo
         target = pushing.Target.make(endpoint, graph, timeout=timeout)
     except pushing.PushUsageError as e:
         raise UsageProblem(str(e)) from None
+    try:
+        auth = pushing.prepare(target)
+    except pushing.PushError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
     with opened(store_path, read_only=True) as store:
         lines = dumps.sorted_lines(store)
 
@@ -124,7 +129,8 @@ def push_command(store_path: Path | None, endpoint: str, graph: str, replace: bo
             click.echo(f"  sent {done:,}/{total:,} triples", err=True)
 
     try:
-        report = pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=progress)
+        report = pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=progress,
+                                    auth=auth)
     except pushing.PushError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)

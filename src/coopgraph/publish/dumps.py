@@ -110,6 +110,12 @@ class LineStats:
         self.classes: dict[bytes, int] = {}
         self.links: dict[tuple[str, bytes], int] = {}
 
+    def target_of(self, iri: bytes) -> str | None:
+        for ns, name in self.ns.items():
+            if iri.startswith(ns):
+                return name
+        return None
+
 
 RDF_TYPE_B = RDF_TYPE.encode()
 
@@ -170,12 +176,13 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                         stats.classes[iri] = stats.classes.get(iri, 0) + 1
                     continue
                 value = b'{"@id":' + comp.iri(iri) + b"}"
-                if ours and iri.startswith(stats.ns_tuple):
-                    for ns, name in stats.ns.items():
-                        if iri.startswith(ns):
-                            key = (name, p)
-                            stats.links[key] = stats.links.get(key, 0) + 1
-                            break
+                if stats is not None and iri.startswith(stats.ns_tuple):
+                    # A link: from a coopgraph resource, or from another dataset's copy (an EU
+                    # country's Wikidata item); never inside one dataset (SDG target -> goal).
+                    target = stats.target_of(iri)
+                    if ours or (s.startswith(stats.ns_tuple) and stats.target_of(s) != target):
+                        key = (target, p)
+                        stats.links[key] = stats.links.get(key, 0) + 1
             elif o[:1] == b'"':
                 k = o.rindex(b'"')
                 lex, rest = o[:k + 1], o[k + 1:]
