@@ -19,9 +19,12 @@ from .link.page import link_page
 from .rdf.convert import Converted, convert, partnership_key
 from .rdf import iris
 from .records import Problem
-from .store import PageData, Store
+from .store import BULK_LIMIT, PageData, Store
 
-BATCH = 500
+# A batch is written in one bulk load: the bigger, the cheaper per quad (measured: 50,000 quads a
+# call cost 1.6x the CPU of 400,000), up to the loader's atomic limit.
+BATCH = 5000  # pages
+BATCH_QUADS = BULK_LIMIT * 3 // 4
 
 
 @dataclass
@@ -75,6 +78,7 @@ def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: P
     items = list(collect_files(paths))
     jobs = _jobs(jobs, sum(1 for x in items if not isinstance(x, Problem)), check)
     batch: list[PageData] = []
+    pending = 0  # quads in the batch
     seen_entities: set[bytes] = set()
     tasks = ((item, None if isinstance(item, Problem) else now()) for item in items)
     pool = None
@@ -109,8 +113,10 @@ def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: P
                 continue
             known[prep.iri] = prep.sha256
             batch.append(prep.data)
-            if len(batch) >= BATCH:
+            pending += prep.data.page_quads + len(prep.data.entities)
+            if len(batch) >= BATCH or pending >= BATCH_QUADS:
                 _flush(store, batch, report, seen_entities)
+                pending = 0
         _flush(store, batch, report, seen_entities)
     finally:
         if pool is not None:
