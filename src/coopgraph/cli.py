@@ -44,8 +44,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
     check = None
     if validate:
-        from .validate import page_check
-        check = page_check
+        from .validate import ingest_check
+        check = ingest_check
     with opened(store_path, read_only=False) as store:
         total = sum(1 for x in collect_files(paths) if isinstance(x, Path))
         show_bar = total >= 50 and sys.stderr.isatty() and not quiet

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atlas.parser import parse_file
 from .link.page import link_page
-from .rdf.convert import Converted, convert, partnership_key
+from .rdf.convert import convert, partnership_key
 from .rdf import iris
 from .records import Problem
 from .store import BULK_LIMIT, PageData, Store
@@ -59,16 +58,18 @@ def collect_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
             yield Problem(str(path), None, "no such file or folder")
 
 
-# A page check run before a page is stored, given the converted page and its file: returns the
-# problems that keep it out (errors) or flag it (warnings). The validation stage plugs in here.
-PageCheck = Callable[[Converted, str], list[Problem]]
+# A check run on each batch of converted pages before it is stored, given the pages and their
+# files (by partnership key): returns each page's problems; errors keep a page out, warnings flag
+# it. The validation stage plugs in here (validate.ingest_check). It sees a whole batch at once
+# because one run of the shapes over many pages costs about what one page costs alone.
+BatchCheck = Callable[[list[PageData], dict[str, str]], dict[str, list[Problem]]]
 
 
-def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: PageCheck | None = None,
+def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: BatchCheck | None = None,
            on_file: Callable[[Path], None] | None = None,
            now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
            jobs: int | None = None) -> IngestReport:
-    """Ingest pages. Parsing, linking, conversion (and `check`) run in `jobs` worker processes
+    """Ingest pages. Parsing, linking and conversion run in `jobs` worker processes
     (default: $COOPGRAPH_JOBS, else one per core) when there are enough pages to pay for them;
     the store is written by this process only, pages taken in file order, so the outcome is the
     same whatever the number of workers."""
@@ -76,18 +77,20 @@ def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: P
     store.ensure_reference_data()
     known = store.sources()
     items = list(collect_files(paths))
-    jobs = _jobs(jobs, sum(1 for x in items if not isinstance(x, Problem)), check)
+    jobs = _jobs(jobs, sum(1 for x in items if not isinstance(x, Problem)))
     batch: list[PageData] = []
+    files: dict[str, str] = {}  # partnership key → file, for the batch check's messages
+    previous: dict[str, str | None] = {}  # partnership IRI → the sha it had before this batch
     pending = 0  # quads in the batch
     seen_entities: set[bytes] = set()
     tasks = ((item, None if isinstance(item, Problem) else now()) for item in items)
     pool = None
     if jobs > 1:
         _warm_up()  # the reference indexes are built once, then shared by the forked workers
-        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (known, force, check))
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (known, force))
         prepared = pool.imap(_work, tasks, chunksize=8)
     else:
-        _init_worker(known, force, check)  # the live `known`: each page sees the pages before it
+        _init_worker(known, force)  # the live `known`: each page sees the pages before it
         prepared = map(_work, tasks)
     try:
         for item, prep in zip(items, prepared):
@@ -106,18 +109,17 @@ def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: P
                 report.unchanged += 1  # the same bytes are already stored: nothing to do
                 continue
             if prep.skipped:  # a worker's snapshot of the store said "unchanged"; this run changed it
-                prep = _prepare(item, now(), {}, force, check)
+                prep = _prepare(item, now(), {}, force)
             report.problems.extend(prep.problems)
-            if prep.rejected:
-                report.failed.append(str(item))
-                continue
+            previous.setdefault(prep.iri, known.get(prep.iri))
             known[prep.iri] = prep.sha256
             batch.append(prep.data)
+            files[prep.data.key] = str(item)
             pending += prep.data.page_quads + len(prep.data.entities)
             if len(batch) >= BATCH or pending >= BATCH_QUADS:
-                _flush(store, batch, report, seen_entities)
+                _flush(store, batch, report, seen_entities, check, files, known, previous)
                 pending = 0
-        _flush(store, batch, report, seen_entities)
+        _flush(store, batch, report, seen_entities, check, files, known, previous)
     finally:
         if pool is not None:
             pool.terminate()
@@ -135,27 +137,25 @@ class _Prepared:
     iri: str = ""
     sha256: str = ""
     skipped: bool = False  # unchanged according to the store as it was when the run started
-    problems: list[Problem] = field(default_factory=list)  # linking, new concepts, check
-    rejected: bool = False  # the check found errors
+    problems: list[Problem] = field(default_factory=list)  # linking, new concepts
     data: PageData | None = None
 
 
 _STATE: dict = {}
 
 
-def _init_worker(known: dict[str, str], force: bool, check: PageCheck | None) -> None:
-    _STATE.update(known=known, force=force, check=check)
+def _init_worker(known: dict[str, str], force: bool) -> None:
+    _STATE.update(known=known, force=force)
 
 
 def _work(task: tuple[Path | Problem, dt.datetime | None]) -> _Prepared | None:
     item, when = task
     if isinstance(item, Problem):
         return None
-    return _prepare(item, when, _STATE["known"], _STATE["force"], _STATE["check"])
+    return _prepare(item, when, _STATE["known"], _STATE["force"])
 
 
-def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool,
-             check: PageCheck | None) -> _Prepared:
+def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool) -> _Prepared:
     result = parse_file(item)
     if not result.ok:
         return _Prepared(False, result.problems)
@@ -170,26 +170,14 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool,
     prep.problems.extend(
         Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
         for label in converted.new_concepts)
-    if check is not None:
-        problems = check(converted, str(item))
-        prep.problems.extend(problems)
-        if any(x.severity == "error" for x in problems):
-            prep.rejected = True
-            return prep
     prep.data = PageData.of(converted)
     return prep
 
 
-def _jobs(jobs: int | None, pages: int, check: PageCheck | None) -> int:
+def _jobs(jobs: int | None, pages: int) -> int:
     if jobs is None:
         jobs = int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1)
-    jobs = max(1, min(jobs, pages // MIN_PAGES_PER_JOB))
-    if jobs > 1 and check is not None:
-        try:
-            pickle.dumps(check)
-        except Exception:  # a closure or lambda cannot reach the workers: run in this process
-            return 1
-    return jobs
+    return max(1, min(jobs, pages // MIN_PAGES_PER_JOB))
 
 
 def _warm_up() -> None:
@@ -202,7 +190,29 @@ def _warm_up() -> None:
     curated_concepts()
 
 
-def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entities: set[bytes]) -> None:
+def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entities: set[bytes],
+           check: BatchCheck | None, files: dict[str, str], known: dict[str, str],
+           previous: dict[str, str | None]) -> None:
+    if not batch:
+        return
+    if check is not None:
+        found = check(batch, files)
+        kept = []
+        for page in batch:
+            problems = found.get(page.key, [])
+            report.problems.extend(problems)
+            if any(x.severity == "error" for x in problems):
+                report.failed.append(files[page.key])
+                iri = iris.partnership(page.key)  # not stored: what the store holds is unchanged
+                if previous.get(iri) is None:
+                    known.pop(iri, None)
+                else:
+                    known[iri] = previous[iri]
+            else:
+                kept.append(page)
+        batch[:] = kept
+    files.clear()
+    previous.clear()
     if not batch:
         return
     if len(seen_entities) > 2_000_000:  # a cache, not a record: bound the memory it takes
