@@ -208,3 +208,10 @@ def test_keywords_inside_literals_and_comments_never_trigger(text):
 def test_service_found_whatever_surrounds_it(service, space, before):
     q = f"SELECT * WHERE {{ {before}{space}{service}{space}{{ ?s ?p ?o }} }}"
     assert uses_service(q), q
+
+
+def test_query_file_that_is_not_utf8(store_cli, tmp_path):
+    f = tmp_path / "q.rq"
+    f.write_bytes("SELECT * WHERE { ?s ?p 'é' }".encode("cp1252"))
+    r = store_cli("sparql", f"@{f}")
+    assert r.code == 2 and "not UTF-8" in r.err, r
