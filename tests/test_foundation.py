@@ -227,3 +227,14 @@ def test_curated_schemes_match_minted_iris():
             path.insert(0, str(g.value(node, SKOS.prefLabel)))
             node = g.value(node, SKOS.broader)
         assert iris.theme(tuple(path)) == str(c)
+
+
+def test_email_in_free_text_is_masked(cli, tmp_path):
+    page = tmp_path / "with-email.txt"
+    text = SEED.read_text(encoding="utf-8").replace(
+        "Objectifs locaux :", "Objectifs locaux (contact : jean.dupont@ville-angouleme.fr, ou marie[at]segou.ml) :", 1)
+    page.write_text(text, encoding="utf-8")
+    assert cli("ingest", page).code == 0
+    dump = cli("dump", "--format", "ntriples").out
+    assert "jean.dupont" not in dump and "marie[at]" not in dump
+    assert "contact : [courriel retiré], ou [courriel retiré]" in dump

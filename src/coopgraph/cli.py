@@ -64,7 +64,9 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
             f"Store: {stored} partnership(s), {store.count()} triples ({store.path})."
         )
     if report.failed:
-        click.echo("Not loaded: " + ", ".join(sorted(set(report.failed))), err=True)
+        failed = sorted(set(report.failed))
+        more = f" and {len(failed) - 20} more" if len(failed) > 20 else ""
+        click.echo("Not loaded: " + ", ".join(failed[:20]) + more, err=True)
         sys.exit(1)
 
 

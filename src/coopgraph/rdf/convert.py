@@ -11,6 +11,7 @@ The converter splits what a page says into three parts:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -36,6 +37,16 @@ class Converted:
     entities: list[Quad] = field(default_factory=list)
     personal: list[Quad] = field(default_factory=list)
     new_concepts: list[str] = field(default_factory=list)  # labels of values not in the curated schemes
+
+
+# E-mail addresses (also written name[at]domain) belong to people: free text that carries one
+# (a contact named in a paragraph, a scrambled page) is published with the address masked.
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+(?:@|\[at\]|\(at\))[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+EMAIL_MASK = "[courriel retiré]"
+
+
+def _text(value: str) -> Literal:
+    return Literal(_EMAIL_IN_TEXT.sub(EMAIL_MASK, value), language="fr")
 
 
 def _lit(value: str, lang: str | None = None) -> Literal:
@@ -176,13 +187,13 @@ class _Builder:
     def build(self) -> Converted:
         p, P = self.p, self.node
         self.page(P, RDF.type, CG.Partnership)
-        self.page(P, DCTERMS.title, _lit(p.title, "fr"))
+        self.page(P, DCTERMS.title, _text(p.title))
         if p.summary:
-            self.page(P, DCTERMS.abstract, _lit(p.summary, "fr"))
+            self.page(P, DCTERMS.abstract, _text(p.summary))
         for prop, value in ((CG.context, p.context), (CG.history, p.history),
                             (CG.objective, p.objective), (DCTERMS.description, p.description)):
             if value:
-                self.page(P, prop, _lit(value, "fr"))
+                self.page(P, prop, _text(value))
         if p.first_signature_year:
             self.page(P, CG.firstSignatureYear, _typed(p.first_signature_year, XSD.gYear))
         if p.start_year:
