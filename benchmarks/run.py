@@ -2,7 +2,7 @@
 """coopgraph benchmark suite: ingest, validation, saved queries and dumps at Atlas scale.
 
     python benchmarks/run.py [--sizes 1500 15000 [150000]] [--seed 1] [--repeat 3]
-                             [--baselines-up-to 15000] [--only ingest validate queries dumps]
+                             [--baselines-up-to 1500] [--only ingest validate queries dumps]
 
 For each size, on SYNTHETIC pages (benchmarks/synth.py, reused from benchmarks/out/ between runs):
 - ingest: `coopgraph ingest --no-validate` as a whole process into a fresh store, --repeat times
@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1500, 15000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median); 1 above 15,000")
-    ap.add_argument("--baselines-up-to", type=int, default=15000,
+    ap.add_argument("--baselines-up-to", type=int, default=1500,
                     help="measure pyshacl and rdflib baselines only up to this many partnerships")
     ap.add_argument("--validated-ingest-up-to", type=int, default=1500,
                     help="also time an ingest with per-page validation up to this size (slow: minutes at 15,000)")
