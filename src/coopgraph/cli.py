@@ -47,13 +47,14 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         from .validate import ingest_check
         check = ingest_check
     with opened(store_path, read_only=False) as store:
-        total = sum(1 for x in collect_files(paths) if isinstance(x, Path))
+        items = list(collect_files(paths))  # walked once: counted for the progress bar, then read
+        total = sum(1 for x in items if isinstance(x, Path))
         show_bar = total >= 50 and sys.stderr.isatty() and not quiet
         if show_bar:
             with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
-                report = run(store, paths, force=force, check=check, on_file=lambda _: bar.update(1))
+                report = run(store, items, force=force, check=check, on_file=lambda _: bar.update(1))
         else:
-            report = run(store, paths, force=force, check=check)
+            report = run(store, items, force=force, check=check)
         for p in report.problems:
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=True)

@@ -44,10 +44,12 @@ class IngestReport:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def collect_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
+def collect_files(paths: Iterable[Path | Problem]) -> Iterator[Path | Problem]:
     """Files named directly are read whatever their name; folders give their *.txt files."""
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, Problem):  # an already collected list passes through as it is
+            yield path
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*.txt") if p.is_file() and not p.name.startswith("."))
             if not found:
                 yield Problem(str(path), None, "no *.txt page in this folder")
@@ -65,7 +67,7 @@ def collect_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
 BatchCheck = Callable[[list[PageData], dict[str, str]], dict[str, list[Problem]]]
 
 
-def ingest(store: Store, paths: Iterable[Path], *, force: bool = False, check: BatchCheck | None = None,
+def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False, check: BatchCheck | None = None,
            on_file: Callable[[Path], None] | None = None,
            now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
            jobs: int | None = None) -> IngestReport:

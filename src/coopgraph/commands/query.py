@@ -28,6 +28,23 @@ class _Local:
 
         return results.from_oxigraph(self.store.query(sparql))
 
+    def update(self, sparql: str) -> None:
+        self.store.update(sparql)
+
+
+def _run(q, given: dict[str, str], backend, show: bool, fmt: str, out) -> None:
+    """Bind, then show, update or select: the same on the embedded store and on an endpoint."""
+    from .. import queries, results
+
+    text = queries.bind(q, given, backend)
+    if show:
+        out.write(_show(q, given, backend))
+    elif q.is_update:
+        backend.update(text)
+        click.echo("Update applied.", err=True)
+    else:
+        results.write(backend.select(text), fmt, out)
+
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     given: dict[str, str] = {}
@@ -94,7 +111,7 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
       coopgraph query partners-of -p collectivite=16015
       coopgraph query funders-ranking -p country=SEN -p year=2021 --endpoint https://example.org/sparql
     """
-    from .. import queries, results
+    from .. import queries
 
     out = click.get_text_stream("stdout")
     if list_:
@@ -118,14 +135,7 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
         except ValueError as e:
             raise UsageProblem(str(e)) from None
         try:
-            text = queries.bind(q, given, backend)
-            if show:
-                out.write(_show(q, given, backend))
-            elif q.is_update:
-                backend.update(text)
-                click.echo("Update applied.", err=True)
-            else:
-                results.write(backend.select(text), fmt, out)
+            _run(q, given, backend, show, fmt, out)
         except queries.QueryError as e:
             raise UsageProblem(str(e)) from None
         except EndpointError as e:
@@ -140,16 +150,8 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
             raise UsageProblem(str(e)) from None
         return
     with opened(store_path, read_only=not q.is_update) as store:
-        local = _Local(store)
         try:
-            text = queries.bind(q, given, local)
-            if show:
-                out.write(_show(q, given, local))
-            elif q.is_update:
-                store.update(text)
-                click.echo("Update applied.", err=True)
-            else:
-                results.write(local.select(text), fmt, out)
+            _run(q, given, _Local(store), show, fmt, out)
         except queries.QueryError as e:
             raise UsageProblem(str(e)) from None
         except SyntaxError as e:
