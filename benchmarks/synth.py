@@ -463,8 +463,8 @@ def section_text(rng: random.Random, kind: str, ctx: dict, truth: dict) -> tuple
         block = [
             f"Sur la base de ce diagnostic, et dans la continuité des actions menées entre {fr} et {x}, le présent projet entend :",
             f"- Renforcer les capacités des services de {x} en matière {de(sub)} ;",
-            f"- Associer la société civile et les habitants aux choix de la collectivité ;",
-            f"- Favoriser les échanges entre élus et techniciens des deux territoires.",
+            "- Associer la société civile et les habitants aux choix de la collectivité ;",
+            "- Favoriser les échanges entre élus et techniciens des deux territoires.",
         ]
     elif kind == "Historique":
         lead = (f"Les premiers échanges entre {fr} et {x} datent de {ctx['sign']}, à l’initiative d’associations "

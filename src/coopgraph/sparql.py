@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
+from pyoxigraph import QueryBoolean, QueryTriples, RdfFormat, serialize
 
 from . import results
 from .rdf.namespaces import PREFIXES

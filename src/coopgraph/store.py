@@ -13,18 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore, serialize
 
-from . import resources
 from .rdf import iris
 from .rdf.convert import Converted
-from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV, RDF, SKOS
+from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
 
 ENV_VAR = "COOPGRAPH_STORE"
 
@@ -182,7 +180,8 @@ class Store:
             marker = Quad(g, DCTERMS.hasVersion, Literal(digest), NamedNode(iris.G_META))
             if marker in self.open:
                 continue
-            self.open.remove_graph(g) if self.open.contains_named_graph(g) else None
+            if self.open.contains_named_graph(g):
+                self.open.remove_graph(g)
             for old in list(self.open.quads_for_pattern(g, DCTERMS.hasVersion, None, NamedNode(iris.G_META))):
                 self.open.remove(old)
             self.open.load(content, format=RdfFormat.TURTLE, to_graph=g)

@@ -368,14 +368,13 @@ def run_fast(store) -> list[Result]:
     rows = [(c, r) for c, text in zip(checks(), texts) for r in query(text)]
     found: set[Result] = set()
     for c, row in rows:
-        if True:
-            value = row["value"] if c.has_value else None
-            path = c.path
-            if c.component == "SPARQLConstraintComponent":
-                p = row["path"]
-                path = f"<{p.value}>" if isinstance(p, NamedNode) else None
-            found.add(Result(str(row["this"]), path, str(value) if value is not None else None,
-                             c.shape, c.component, c.severity, c.messages))
+        value = row["value"] if c.has_value else None
+        path = c.path
+        if c.component == "SPARQLConstraintComponent":
+            p = row["path"]
+            path = f"<{p.value}>" if isinstance(p, NamedNode) else None
+        found.add(Result(str(row["this"]), path, str(value) if value is not None else None,
+                         c.shape, c.component, c.severity, c.messages))
     return sorted(found, key=Result.sort_key)
 
 

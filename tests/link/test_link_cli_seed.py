@@ -1,6 +1,5 @@
 """Linking on the real page, through the CLI as users run it (the session store holding the seed)."""
 
-import json
 
 CG = "PREFIX cg: <https://w3id.org/coopgraph/ontology#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> " \
      "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "

@@ -8,7 +8,6 @@ import socket
 
 import pytest
 
-from conftest import CLI
 
 GRAPH = "https://w3id.org/coopgraph/test/endpoint"
 PASSWORD = "dba"  # the throw-away test server's; checked below never to be printed
@@ -29,8 +28,8 @@ def _no_secret(run) -> None:
 def test_saved_query_on_the_endpoint_without_a_local_store(remote, tmp_path):
     cli, v = remote
     nt = tmp_path / "one.nt"
-    nt.write_text(f'<urn:coop:p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
-                  f'<https://w3id.org/coopgraph/ontology#Partnership> .\n', encoding="utf-8")
+    nt.write_text('<urn:coop:p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                  '<https://w3id.org/coopgraph/ontology#Partnership> .\n', encoding="utf-8")
     v.load_ntriples(nt, GRAPH)
     r = cli("query", "stats", "--endpoint", v.sparql_url, "--format", "csv")
     assert r.code == 0, r.err

@@ -15,7 +15,6 @@ import gzip
 import re
 from pathlib import Path
 
-import pytest
 
 from conftest import CLI, SEED
 from robust_support import synth_cli, synth_corpus  # noqa: F401  (fixtures)

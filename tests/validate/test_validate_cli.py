@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import rdflib
 
-from conftest import SEED
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 TITLE = "Coopération décentralisée Angoulême – Ségou 2020-2021"

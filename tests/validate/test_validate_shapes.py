@@ -4,7 +4,6 @@ node, property and severity (`coopgraph validate FILE`, no store needed)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import rdflib
