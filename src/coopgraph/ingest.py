@@ -17,7 +17,7 @@ from .atlas.parser import parse_file
 from .link.page import link_page
 from .rdf.convert import convert, partnership_key
 from .rdf import iris
-from .records import Problem
+from .records import Problem, ProblemList
 from .store import BULK_LIMIT, PageData, Store
 
 # A batch is written in one bulk load: the bigger, the cheaper per quad (measured: 50,000 quads a
@@ -27,21 +27,13 @@ BATCH_QUADS = BULK_LIMIT * 3 // 4
 
 
 @dataclass
-class IngestReport:
+class IngestReport(ProblemList):
     files: int = 0
     loaded: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     quads_added: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def collect_files(paths: Iterable[Path | Problem]) -> Iterator[Path | Problem]:

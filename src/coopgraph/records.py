@@ -156,13 +156,10 @@ def _sdg_sort_key(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 1000 + ord(p[0]) for p in code.split("."))
 
 
-@dataclass
-class ParseResult:
-    """What a parser returns for one file: a partnership, or errors (never both missing)."""
+class ProblemList:
+    """Mixin for results that carry `problems`: split them by severity."""
 
-    file: str
-    partnership: Partnership | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -171,6 +168,15 @@ class ParseResult:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass
+class ParseResult(ProblemList):
+    """What a parser returns for one file: a partnership, or errors (never both missing)."""
+
+    file: str
+    partnership: Partnership | None
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
