@@ -161,9 +161,13 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
     # Dataset (DCAT-AP) = void:Dataset.
     g.typed(ds, DCAT + "Dataset", VOID + "Dataset")
     g.lit(ds, DCT + "identifier", base + "#dataset")
+    synthetic = {"fr": f" ATTENTION : {fig.synthetic} partenariat(s) viennent de pages synthétiques "
+                       "(tests de performance), pas de données réelles.",
+                 "en": f" WARNING: {fig.synthetic} partnership(s) come from synthetic pages (benchmarks), "
+                       "not real data."} if fig.synthetic else {"fr": "", "en": ""}
     for code in ("fr", "en"):
         g.lit(ds, DCT + "title", TITLE[code], lang=code)
-        g.lit(ds, DCT + "description", DESCRIPTION[code], lang=code)
+        g.lit(ds, DCT + "description", DESCRIPTION[code] + synthetic[code], lang=code)
     g.add(ds, DCT + "publisher", publisher)
     g.add(ds, DCT + "license", lic_iri)
     g.add(ds, DCT + "language", lang)

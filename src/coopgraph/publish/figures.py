@@ -41,6 +41,7 @@ class Figures:
     entities: int = 0
     classes: dict[str, int] = field(default_factory=dict)
     links: dict[tuple[str, str], int] = field(default_factory=dict)  # (target, predicate) -> count
+    synthetic: int = 0  # partnerships read from synthetic pages: never to be taken for real data
 
     def stat(self, name: str) -> int:
         v = self.stats.get(name)
@@ -72,7 +73,8 @@ def from_store(store) -> Figures:
     themes = [(r["theme"], r["label"], int(r["partnerships"])) for r in _rows(store, _query_text("themes"))]
     first = years[0]["first"] if years else None
     last = years[0]["last"] if years else None
-    return Figures(stats, countries, first, last, fy, themes)
+    synthetic = int(_rows(store, _query_text("synthetic"))[0]["n"])
+    return Figures(stats, countries, first, last, fy, themes, synthetic=synthetic)
 
 
 # -- counts from the N-Triples ---------------------------------------------------------------------

@@ -124,6 +124,13 @@ def landing_page(opts: Options, fig: Figures, files: list[FileInfo]) -> str:
                          'dans un fichier à part marqué comme tel, des données personnelles (noms et courriels de '
                          'contacts et de volontaires). <span lang="en">This release holds personal data, in a file '
                          'of its own marked as such.</span></p>')
+    synthetic_note = ""
+    if fig.synthetic:
+        synthetic_note = (f'<p class="synthetic" id="synthetic"><strong>Données synthétiques.</strong> '
+                          f'{_int(fig.synthetic)} partenariat(s) de cette publication viennent de pages '
+                          'fabriquées pour les tests de performance : ce ne sont pas des données réelles. '
+                          f'<span lang="en">{_int(fig.synthetic)} partnership(s) in this release come from '
+                          'pages generated for benchmarks: they are not real data.</span></p>')
     return _template("index.html").substitute(
         title_fr=escape(TITLE["fr"]), title_en=escape(TITLE["en"]),
         description_fr=escape(DESCRIPTION["fr"]), description_en=escape(DESCRIPTION["en"]),
@@ -134,6 +141,7 @@ def landing_page(opts: Options, fig: Figures, files: list[FileInfo]) -> str:
                                 for y, a, n in fig.funding_years), distributions="\n".join(dist_rows),
         dataset_iri=escape(opts.base_url), example_query=escape(EXAMPLE_QUERY),
         id_space=escape(iris.ID), ontology_ns=escape(iris.ONTOLOGY), personal_note=personal_note,
+        synthetic_note=synthetic_note,
         schema_org=_schema_org(opts, fig, files, lic_iri),
     )
 
