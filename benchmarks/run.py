@@ -8,8 +8,8 @@ For each size, on SYNTHETIC pages (benchmarks/synth.py, reused from benchmarks/o
 - ingest: `coopgraph ingest --no-validate` as a whole process into a fresh store, --repeat times
   (median): wall time, pages/s, triples/s, CPU time, peak RSS of the main process and of the
   whole process tree (main + workers, sampled), store size on disk; once more with validation;
-- validate: benchmarks/bench_validate.py (full validation by the fast engine; pyshacl over the whole
-  graph as the baseline) run on the store just built; a built-in fallback when it is absent;
+- validate: benchmarks/bench_validate.py's measure() (full validation by the fast engine; pyshacl over
+  the whole graph as the baseline) run on the store just built;
 - queries: benchmarks/bench_queries.py (every saved query warm in-process, cold as a whole
   `coopgraph query` process, rdflib in-memory as the baseline) on the same store;
 - dumps: Turtle and N-Triples, in-process (`Store.dump`) and as a whole `coopgraph dump`
@@ -240,44 +240,11 @@ def _module(name: str):
 
 
 def bench_validate(n: int, seed: int, store: Path, baselines: bool, partitioned: bool) -> dict:
-    """Full validation (fast engine) and the pyshacl whole-graph baseline on the store just built.
-
-    bench_validate.py's run() also checks every partnership on its own (the ingest hook's cost),
-    which takes minutes at 15,000 pages: it is called only when `partitioned`, and its whole-graph
-    figures are then the ones reported.
-    """
-    mod = _module("bench_validate") if partitioned else None
-    if mod is not None and hasattr(mod, "run"):
-        # bench_validate builds its store under out/validate-N-SEED/store unless one is there:
-        # point it at the store just measured instead of ingesting the same pages again.
-        link = HERE / "out" / f"validate-{n}-{seed}" / "store"
-        if link.is_symlink() or not link.exists():
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if link.is_symlink():
-                link.unlink()
-            link.symlink_to(store.resolve(), target_is_directory=True)
-        row = mod.run(n, seed, baselines)
-        row["source"] = "benchmarks/bench_validate.py run()"
-        return row
-    from coopgraph import validate as v
-    from coopgraph.store import Store
-
-    row: dict = {"partnerships": n, "source": "run.py (same engine calls as bench_validate.py, "
-                                              "without the per-partnership pass)"}
-    with Store(store, read_only=True) as s:
-        row["triples"] = s.count()
-        v.checks() if hasattr(v, "checks") else None  # shapes compiled once, as in a long-running process
-        t = time.perf_counter()
-        fast = v.validate(s, "fast")
-        row["fast_s"] = round(time.perf_counter() - t, 3)
-        row["results"] = {sev: sum(1 for r in fast if r.severity == sev) for sev in getattr(v, "SEVERITIES", ())}
-        if baselines:
-            t = time.perf_counter()
-            ref = v.validate(s, "pyshacl")
-            row["pyshacl_s"] = round(time.perf_counter() - t, 3)
-            row["pyshacl_same"] = ref == fast
-            row["ratio_pyshacl_over_fast"] = round(row["pyshacl_s"] / row["fast_s"], 1)
-    return row
+    """Full validation (fast engine) and the pyshacl whole-graph baseline on the store just built,
+    by bench_validate.py's measure(); its per-partnership pass (the per-page check's cost, minutes
+    at 15,000 pages) only when `partitioned`."""
+    row = _module("bench_validate").measure(store, baselines, partitioned)
+    return {"partnerships": n, "source": "benchmarks/bench_validate.py measure()", **row}
 
 
 # -- queries -----------------------------------------------------------------------------------------
