@@ -74,6 +74,13 @@ _status_iri = lru_cache(maxsize=1024)(iris.status)
 _form_iri = lru_cache(maxsize=1024)(iris.form)
 
 
+def _literals(add, node: NamedNode, pairs) -> None:
+    """Add (property, plain literal) for each pair whose value is given."""
+    for prop, value in pairs:
+        if value:
+            add(node, prop, _lit(value))
+
+
 @lru_cache(maxsize=1)
 def curated_concepts() -> frozenset[str]:
     """IRIs of the concepts of the curated theme, status and form schemes."""
@@ -151,15 +158,15 @@ class _Builder:
         if m is not None:
             self.entity(node, CG.linkStatus, _lit(m.status))
         if linked:
-            self.entity(node, CG.collectiviteKind, _lit(m.kind))
-            if m.official_name:
-                self.entity(node, SKOS.prefLabel, _lit(m.official_name))
-            if m.insee:
-                self.entity(node, IGEO.codeINSEE, _lit(m.insee))
-            if m.siren:
-                self.entity(node, CG.siren, _lit(m.siren))
+            _literals(self.entity, node, ((CG.collectiviteKind, m.kind), (SKOS.prefLabel, m.official_name),
+                                          (IGEO.codeINSEE, m.insee), (CG.siren, m.siren)))
         self._french[key] = node
         return node
+
+    def foreign(self, name: str, country_name: str) -> tuple[NamedNode, NamedNode]:
+        """A foreign collectivité's node (keyed by its country, so namesakes abroad stay apart)."""
+        country = self.country(country_name)
+        return NamedNode(iris.foreign_collectivite(name, country.value.rsplit("/", 1)[-1].lower())), country
 
     def funder(self, name: str) -> NamedNode:
         key = _name_key(name)
@@ -222,9 +229,7 @@ class _Builder:
         for fp in p.french_partners:
             self.page(P, CG.frenchPartner, self.french(fp.name))
         for fo in p.foreign_partners:
-            country = self.country(fo.country)
-            ck = country.value.rsplit("/", 1)[-1].lower()
-            node = NamedNode(iris.foreign_collectivite(fo.name, ck))
+            node, country = self.foreign(fo.name, fo.country)
             self.entity(node, RDF.type, CG.ForeignCollectivite)
             self.entity(node, RDFS.label, _lit(fo.name))
             self.entity(node, CG.country, country)
@@ -274,16 +279,9 @@ class _Builder:
         identity = (c.full_name or f"{c.given_name or ''} {c.family_name or ''}").strip()
         node = NamedNode(iris.person(self.key, identity, c.email or ""))
         self.personal(node, RDF.type, SCHEMA.Person)
-        if identity:
-            self.personal(node, SCHEMA.name, _lit(identity))
-        if c.given_name:
-            self.personal(node, SCHEMA.givenName, _lit(c.given_name))
-        if c.family_name:
-            self.personal(node, SCHEMA.familyName, _lit(c.family_name))
-        if c.role:
-            self.personal(node, SCHEMA.jobTitle, _lit(c.role))
-        if c.email:
-            self.personal(node, SCHEMA.email, _lit(c.email))
+        _literals(self.personal, node, ((SCHEMA.name, identity), (SCHEMA.givenName, c.given_name),
+                                        (SCHEMA.familyName, c.family_name), (SCHEMA.jobTitle, c.role),
+                                        (SCHEMA.email, c.email)))
         if works_for is not None:
             self.personal(node, SCHEMA.worksFor, works_for)
         self.personal(node, CG.contactFor, self.node)
@@ -298,21 +296,16 @@ class _Builder:
         for c in p.foreign_contacts:
             org = None
             if c.organisation and c.organisation in countries:
-                ck = self.country(countries[c.organisation]).value.rsplit("/", 1)[-1].lower()
-                org = NamedNode(iris.foreign_collectivite(c.organisation, ck))
+                org, _ = self.foreign(c.organisation, countries[c.organisation])
             self._person(c, org)
         for v in p.volunteers:
             identity = f"{v.given_name or ''} {v.family_name or ''}".strip()
             node = NamedNode(iris.person(self.key, "volunteer", identity, v.mission or ""))
             self.personal(node, RDF.type, CG.Volunteer)
             self.personal(node, RDF.type, SCHEMA.Person)
-            if identity:
-                self.personal(node, SCHEMA.name, _lit(identity))
-            for prop, value in ((SCHEMA.familyName, v.family_name), (SCHEMA.givenName, v.given_name),
-                                (CG.mission, v.mission), (CG.fieldOfAction, v.field_of_action),
-                                (CG.posting, v.posting)):
-                if value:
-                    self.personal(node, prop, _lit(value))
+            _literals(self.personal, node, ((SCHEMA.name, identity), (SCHEMA.familyName, v.family_name),
+                                            (SCHEMA.givenName, v.given_name), (CG.mission, v.mission),
+                                            (CG.fieldOfAction, v.field_of_action), (CG.posting, v.posting)))
             self.personal(node, CG.contactFor, self.node)
 
 
