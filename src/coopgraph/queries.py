@@ -133,13 +133,14 @@ def bind(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None)
         pattern = _values_block(name)
         body_lines = [i for i, line in enumerate(text.splitlines()) if pattern.search(line)
                       and not line.lstrip().startswith("#")]
-        if len(body_lines) != 1:
-            raise QueryError(f"query {query.name!r}: expected one 'VALUES ?{name} {{ ... }}' line "
-                             f"for parameter {name!r}, found {len(body_lines)}")
+        if not body_lines:
+            raise QueryError(f"query {query.name!r}: expected a 'VALUES ?{name} {{ ... }}' line "
+                             f"for parameter {name!r}, found none")
         lines = text.splitlines(keepends=True)
-        i = body_lines[0]
-        # A lambda replacement: the term's N3 text is inserted as is, never read as a regex template.
-        lines[i] = pattern.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", lines[i], count=1)
+        # A query may scope the same parameter in several groups (a VALUES line in each): all get it.
+        for i in body_lines:
+            # A lambda replacement: the term's N3 text is inserted as is, never read as a regex template.
+            lines[i] = pattern.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", lines[i], count=1)
         text = "".join(lines)
     return text
 
