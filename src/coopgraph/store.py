@@ -11,6 +11,7 @@ Queries see the union of the open store's graphs as their default graph.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import time
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
+
+from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 
 from .rdf import iris
 from .rdf.convert import Converted
@@ -91,13 +94,20 @@ class PageData:
     entities: list[bytes]
     personal: bytes
     page_quads: int
+    page_nt_zlib: bytes = b""  # `page` as compressed N-Triples, for the dump cache (made by the worker)
 
     @classmethod
     def of(cls, c: Converted) -> "PageData":
         nq = RdfFormat.N_QUADS
-        return cls(c.key, c.graph.value, serialize(c.page, format=nq),
+        page = serialize(c.page, format=nq)
+        return cls(c.key, c.graph.value, page,
                    serialize(c.entities, format=nq).splitlines(keepends=True),
-                   serialize(c.personal, format=nq), len(c.page))
+                   serialize(c.personal, format=nq), len(c.page), compress(_distinct_ntriples(page, c.graph.value)))
+
+
+def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
+    """A page's quads as N-Triples, each once (a page may state a triple twice; the store keeps one)."""
+    return b"".join(dict.fromkeys(nquads_to_ntriples(nquads, graph).splitlines(keepends=True)))
 
 
 def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
@@ -140,9 +150,12 @@ class Store:
         if not read_only and self.path.exists() and any(self.path.iterdir()) \
                 and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")
+        new_store = not read_only and not (self.path / "open").exists()
         self.open = _open(self.path / "open", read_only, wait)
         self._personal: OxStore | None = None
         self._wait = wait
+        # Opened after the store: a writer holds the store's lock while it writes the cache.
+        self.cache = DumpCache(self.path, read_only, new_store)
 
     @property
     def personal(self) -> OxStore:
@@ -159,6 +172,9 @@ class Store:
             self.open.flush()
             if self._personal is not None:
                 self._personal.flush()
+            if not self.cache.valid():
+                self.rebuild_cache()
+        self.cache.close()
         self.open = None  # type: ignore[assignment]  # pyoxigraph closes on drop
         self._personal = None
 
@@ -180,12 +196,15 @@ class Store:
             marker = Quad(g, DCTERMS.hasVersion, Literal(digest), NamedNode(iris.G_META))
             if marker in self.open:
                 continue
+            was = self.cache.begin()
             if self.open.contains_named_graph(g):
                 self.open.remove_graph(g)
             for old in list(self.open.quads_for_pattern(g, DCTERMS.hasVersion, None, NamedNode(iris.G_META))):
                 self.open.remove(old)
             self.open.load(content, format=RdfFormat.TURTLE, to_graph=g)
             self.open.add(marker)
+            self.refresh_cached_graph(graph)
+            self.cache.end(was)
 
     # -- partnerships ------------------------------------------------------------------------
     def sources(self) -> dict[str, str]:
@@ -207,6 +226,7 @@ class Store:
         the entity lines already stored by this run, which need not be written again.
         """
         pages = list({p.key: p for p in pages}.values())  # the same page twice in a batch: last wins
+        was = self.cache.begin()
         personal: list[tuple[int, bytes]] = []
         for p in pages:
             g = NamedNode(p.graph)
@@ -221,13 +241,20 @@ class Store:
         if personal:
             _bulk_load(self.personal, personal)
         parts: list[tuple[int, bytes]] = []
+        new_entities: list[bytes] = []
         for p in pages:
             lines = p.entities
             if seen_entities is not None:
                 lines = [x for x in lines if x not in seen_entities]
                 seen_entities.update(lines)
+            new_entities.extend(lines)
             parts.append((len(lines) + p.page_quads, b"".join(lines) + p.page))
         _bulk_load(self.open, parts)
+        if was:
+            self.cache.put_graphs(((p.graph, p.page_nt_zlib or compress(_distinct_ntriples(p.page, p.graph)))
+                                   for p in pages),
+                                  nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True))
+        self.cache.end(was)
 
     def partnerships(self) -> list[str]:
         return [g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX) for g in self.open.named_graphs()
@@ -239,7 +266,48 @@ class Store:
         return self.open.query(sparql, **kwargs)
 
     def update(self, sparql: str) -> None:
+        self.cache.begin()  # an update may touch any graph: the cache is rebuilt when the store closes
         self.open.update(sparql)
+
+    # -- the N-Triples cache (see dumpcache.py) ------------------------------------------------
+    def _graph_ntriples(self, g) -> bytes:
+        buf = io.BytesIO()
+        self.open.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
+        return buf.getvalue()
+
+    def refresh_cached_graph(self, graph: str) -> None:
+        """After a writer replaced `graph` in the store (between cache.begin and cache.end)."""
+        if self.open.contains_named_graph(NamedNode(graph)):
+            self.cache.put_graphs([(graph, compress(self._graph_ntriples(NamedNode(graph))))])
+        else:
+            self.cache.drop_graph(graph)
+
+    def rebuild_cache(self) -> None:
+        """Rewrite the N-Triples cache from the store (about as long as one dump from the store)."""
+        self.cache.begin()
+        self.cache.clear()
+        skip = {NamedNode(iris.G_META), NamedNode(iris.G_ENTITIES)}
+        graphs = [g for g in self.open.named_graphs() if g not in skip]
+        for i in range(0, len(graphs), 1000):
+            self.cache.put_graphs((g.value, compress(self._graph_ntriples(g))) for g in graphs[i:i + 1000])
+        default = self._graph_ntriples(DefaultGraph())
+        if default:
+            self.cache.put_graphs([("", compress(default))])
+        self.cache.put_graphs([], self._graph_ntriples(NamedNode(iris.G_ENTITIES)).splitlines(keepends=True))
+        self.cache.end(True)
+
+    def open_chunks(self, use_cache: bool = True) -> Iterator[tuple[str, bytes]]:
+        """(graph IRI, N-Triples) for every graph of the open data but the bookkeeping one ("": the
+        default graph): from the cache when it is valid, else read from the store."""
+        cached = self.cache.chunks() if use_cache else None
+        if cached is not None:
+            for iri, nt in cached:
+                yield (iris.G_ENTITIES if iri == ENTITIES else iri), nt
+            return
+        meta = NamedNode(iris.G_META)
+        for g in [DefaultGraph(), *self.open.named_graphs()]:
+            if g != meta:
+                yield ("" if isinstance(g, DefaultGraph) else g.value), self._graph_ntriples(g)
 
     def triples(self, include_personal: bool = False) -> Iterator:
         """Every triple of the open data (each lives in exactly one graph, so no duplicates)."""
@@ -258,14 +326,41 @@ class Store:
         if include_personal:
             yield from self.personal.quads_for_pattern(None, None, None, None)
 
-    def dump(self, out: IO[bytes], fmt: str, include_personal: bool = False) -> None:
+    def dump(self, out: IO[bytes], fmt: str, include_personal: bool = False, use_cache: bool = True) -> None:
+        """`use_cache=False` reads the database even when the cache is valid (for benchmarks)."""
         f = FORMATS[fmt]
+        if not include_personal:
+            return self._dump_open(out, fmt, use_cache)
         if fmt in QUAD_FORMATS:
             serialize(self.quads(include_personal), out, format=f,
                       **({"prefixes": PREFIXES} if fmt == "trig" else {}))
         else:
             kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml", "jsonld") else {}
             serialize(self.triples(include_personal), out, format=f, **kwargs)
+
+    def _dump_open(self, out: IO[bytes], fmt: str, use_cache: bool = True) -> None:
+        """The open data, from N-Triples chunks (cached): copied as they are for N-Triples and
+        N-Quads, parsed and written again in Rust for the other formats."""
+        chunks = self.open_chunks(use_cache)
+        if fmt == "ntriples":
+            for _, nt in chunks:
+                out.write(nt)
+            return
+        if fmt == "nquads":
+            for g, nt in chunks:
+                out.write(ntriples_to_nquads(nt, g))
+            return
+        f = FORMATS[fmt]
+        if fmt in QUAD_FORMATS:
+            def quads():
+                for g, nt in chunks:
+                    graph = NamedNode(g) if g else DefaultGraph()
+                    for q in parse(nt, format=RdfFormat.N_TRIPLES):
+                        yield Quad(q.subject, q.predicate, q.object, graph)
+            serialize(quads(), out, format=f, prefixes=PREFIXES)
+            return
+        kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml", "jsonld") else {}
+        serialize((q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)), out, format=f, **kwargs)
 
     def count(self, graph_prefix: str | None = None) -> int:
         if graph_prefix is None:

@@ -267,9 +267,12 @@ def store_links(store, outcome: Outcome, endpoint: str, when: str) -> int:
     """Replace the links graph whole with this run's links; returns the number of links."""
     links, about = link_quads(outcome, endpoint, when)
     g, meta = NamedNode(iris.G_LINKS), NamedNode(iris.G_META)
+    was = store.cache.begin()
     if store.open.contains_named_graph(g):
         store.open.remove_graph(g)
     for old in list(store.open.quads_for_pattern(g, None, None, meta)):
         store.open.remove(old)
     store.open.extend(links + about)
+    store.refresh_cached_graph(iris.G_LINKS)
+    store.cache.end(was)
     return len(links)

@@ -12,9 +12,8 @@ import io
 import json
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
-from ..rdf import iris
 from ..rdf.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -28,10 +27,8 @@ def sorted_lines(store, include_personal: bool = False, personal_only: bool = Fa
         for g in store.personal.named_graphs():
             store.personal.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
     else:
-        meta = NamedNode(iris.G_META)
-        for g in [DefaultGraph(), *store.open.named_graphs()]:
-            if g != meta:
-                store.open.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
+        for _, nt in store.open_chunks():  # from the N-Triples cache when it is valid
+            buf.write(nt)
         if include_personal:
             for g in store.personal.named_graphs():
                 store.personal.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)

@@ -58,11 +58,9 @@ def _typed(value: object, datatype: NamedNode) -> Literal:
 
 
 def _decimal(value: Decimal) -> Literal:
-    # Canonical xsd:decimal lexical form: no exponent, no trailing zeros beyond one decimal.
-    text = format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    # The lexical form the store writes back ("35000", "1500.5": no exponent, no trailing zero),
+    # so that the N-Triples kept at ingest (dumpcache.py) are the bytes a dump of the store gives.
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 # IRIs minted from names recur across pages (themes, funders, statuses): fold each name once.
@@ -270,8 +268,9 @@ class _Builder:
         self.page(src, CG.encoding, _lit(p.source.encoding))
         self.page(src, CG.synthetic, _typed("true" if p.source.synthetic else "false", XSD.boolean))
         if self.ingested_at:
-            self.page(P, PROV.generatedAtTime, _typed(self.ingested_at.isoformat(timespec="seconds"),
-                                                      XSD.dateTime))
+            # "Z", not "+00:00": the form the store writes back (see _decimal).
+            stamp = self.ingested_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+            self.page(P, PROV.generatedAtTime, _typed(stamp, XSD.dateTime))
         self._personal()
         return self.out
 
