@@ -254,7 +254,8 @@ def bench_queries(n: int, store: Path, work: Path, baselines: bool, repeat: int)
     out.mkdir(parents=True, exist_ok=True)
     if script.exists():
         cmd = [sys.executable, str(script), "--store", str(store), "--work", str(out), "--out", str(out),
-               "--no-virtuoso", "--repeat", str(max(repeat, 15)), "--cold-repeat", "5", "--rdflib-repeat", "1"]
+               "--no-virtuoso", "--repeat", str(max(repeat, 15)), "--cold-repeat", "5", "--rdflib-repeat", "1",
+               "--rdflib-timeout", "30"]
         if not baselines:
             cmd.append("--no-rdflib")
         p = subprocess.run(cmd, capture_output=True, text=True)

@@ -56,12 +56,26 @@ class DumpCache:
                 self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
                                            check_same_thread=False)
             return
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db = self._connect()
+        except sqlite3.DatabaseError:
+            # Not a database we can use (damaged, foreign): it is derived data, start again.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._db = self._connect()
         if new_store:  # an empty store and an empty cache agree
             self._set_valid(True)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # readers see the last completed write, never block it
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         if self._db is not None:
@@ -128,14 +142,13 @@ class DumpCache:
         if self._db is None:
             return None
         db = self._db
-        db.execute("BEGIN")  # one read transaction: the snapshot `valid` describes
         try:
-            if not self.valid():
-                db.execute("COMMIT")
-                return None
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            db.execute("BEGIN")  # one read transaction: the snapshot `valid` describes
+        except sqlite3.Error:
+            return None  # unreadable here (e.g. a read-only copy of a store): read the database
+        if not self.valid():
+            db.execute("COMMIT")
+            return None
 
         def read() -> Iterator[tuple[str, bytes]]:
             try:

@@ -22,7 +22,6 @@ from typing import IO
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
 
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
-
 from .rdf import iris
 from .rdf.convert import Converted
 from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
@@ -108,6 +107,45 @@ class PageData:
 def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
     """A page's quads as N-Triples, each once (a page may state a triple twice; the store keeps one)."""
     return b"".join(dict.fromkeys(nquads_to_ntriples(nquads, graph).splitlines(keepends=True)))
+
+
+def _turtle_of(ntriples: bytes) -> bytes:
+    buf = io.BytesIO()
+    serialize((q.triple for q in parse(ntriples, format=RdfFormat.N_TRIPLES)), buf, format=RdfFormat.TURTLE,
+              prefixes=PREFIXES)
+    return buf.getvalue()
+
+
+def _write_turtle(chunks: Iterator[tuple[str, bytes]], out: IO[bytes], batch: int = 4_000_000) -> None:
+    """Turtle from N-Triples chunks, batches written in parallel ($COOPGRAPH_JOBS, else one per
+    core; parsing and writing Turtle is most of a dump's time). Each batch is a whole Turtle
+    document; all but the first lose their @prefix lines, the same for every batch."""
+    import multiprocessing
+
+    def batches() -> Iterator[bytes]:
+        parts: list[bytes] = []
+        size = 0
+        for _, nt in chunks:
+            parts.append(nt)
+            size += len(nt)
+            if size >= batch:
+                yield b"".join(parts)
+                parts, size = [], 0
+        if parts:
+            yield b"".join(parts)
+
+    jobs = max(1, int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1))
+    pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
+    try:
+        docs = pool.imap(_turtle_of, batches()) if pool else map(_turtle_of, batches())
+        for i, doc in enumerate(docs):
+            start = 0
+            while i and doc.startswith(b"@prefix ", start):
+                start = doc.index(b"\n", start) + 1
+            out.write(doc[start:] if start else doc)
+    finally:
+        if pool is not None:
+            pool.terminate()
 
 
 def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
@@ -351,6 +389,8 @@ class Store:
                 out.write(ntriples_to_nquads(nt, g))
             return
         f = FORMATS[fmt]
+        if fmt == "turtle":
+            return _write_turtle(chunks, out)
         if fmt in QUAD_FORMATS:
             def quads():
                 for g, nt in chunks:

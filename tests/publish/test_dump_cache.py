@@ -140,3 +140,16 @@ def test_a_store_without_a_cache_still_dumps_and_gets_one(cli, tmp_path):
     assert cli("ingest", SEED).code == 0
     assert _cache_valid(cli.store)
     assert _dump(cli, tmp_path, "turtle", "cached") == before
+
+
+def test_a_damaged_cache_is_ignored_then_replaced(cli, tmp_path):
+    assert cli("ingest", SEED).code == 0
+    expected = _dump(cli, tmp_path, "ntriples", "before")
+    (cli.store / CACHE).write_bytes(b"not a database at all" * 100)
+    for suffix in ("-wal", "-shm"):
+        (cli.store / (CACHE + suffix)).unlink(missing_ok=True)
+    assert _dump(cli, tmp_path, "ntriples", "damaged") == expected  # read from the database
+    r = cli("ingest", SEED)  # a writer starts a new cache and fills it when it closes
+    assert r.code == 0, r.err
+    assert _cache_valid(cli.store)
+    assert _dump(cli, tmp_path, "ntriples", "after") == expected
