@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import time
 from collections.abc import Iterator
@@ -308,9 +309,9 @@ class Store:
         self.open.update(sparql)
 
     # -- the N-Triples cache (see dumpcache.py) ------------------------------------------------
-    def _graph_ntriples(self, g) -> bytes:
+    def _graph_ntriples(self, g, db: OxStore | None = None) -> bytes:
         buf = io.BytesIO()
-        self.open.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
+        (db or self.open).dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
         return buf.getvalue()
 
     def refresh_cached_graph(self, graph: str) -> None:
@@ -347,39 +348,26 @@ class Store:
             if g != meta:
                 yield ("" if isinstance(g, DefaultGraph) else g.value), self._graph_ntriples(g)
 
-    def triples(self, include_personal: bool = False) -> Iterator:
+    def personal_chunks(self) -> Iterator[tuple[str, bytes]]:
+        """(graph IRI, N-Triples) for every graph of the personal database (never cached)."""
+        for g in [DefaultGraph(), *self.personal.named_graphs()]:
+            nt = self._graph_ntriples(g, self.personal)
+            if nt:
+                yield ("" if isinstance(g, DefaultGraph) else g.value), nt
+
+    def triples(self) -> Iterator:
         """Every triple of the open data (each lives in exactly one graph, so no duplicates)."""
         for q in self.open.quads_for_pattern(None, None, None, None):
             if q.graph_name != NamedNode(iris.G_META):
                 yield q.triple
-        if include_personal:
-            for q in self.personal.quads_for_pattern(None, None, None, None):
-                yield q.triple
-
-    def quads(self, include_personal: bool = False) -> Iterator[Quad]:
-        meta = NamedNode(iris.G_META)
-        for q in self.open.quads_for_pattern(None, None, None, None):
-            if q.graph_name != meta:
-                yield q
-        if include_personal:
-            yield from self.personal.quads_for_pattern(None, None, None, None)
 
     def dump(self, out: IO[bytes], fmt: str, include_personal: bool = False, use_cache: bool = True) -> None:
-        """`use_cache=False` reads the database even when the cache is valid (for benchmarks)."""
-        f = FORMATS[fmt]
-        if not include_personal:
-            return self._dump_open(out, fmt, use_cache)
-        if fmt in QUAD_FORMATS:
-            serialize(self.quads(include_personal), out, format=f,
-                      **({"prefixes": PREFIXES} if fmt == "trig" else {}))
-        else:
-            kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml", "jsonld") else {}
-            serialize(self.triples(include_personal), out, format=f, **kwargs)
-
-    def _dump_open(self, out: IO[bytes], fmt: str, use_cache: bool = True) -> None:
-        """The open data, from N-Triples chunks (cached): copied as they are for N-Triples and
-        N-Quads, parsed and written again in Rust for the other formats."""
+        """The open data (and the personal data if asked), graph by graph as N-Triples: copied as
+        they are for N-Triples and N-Quads, parsed and written again in Rust for the other formats.
+        `use_cache=False` reads the database even when the cache is valid (for benchmarks)."""
         chunks = self.open_chunks(use_cache)
+        if include_personal:
+            chunks = itertools.chain(chunks, self.personal_chunks())
         if fmt == "ntriples":
             for _, nt in chunks:
                 out.write(nt)
@@ -399,7 +387,7 @@ class Store:
                         yield Quad(q.subject, q.predicate, q.object, graph)
             serialize(quads(), out, format=f, prefixes=PREFIXES)
             return
-        kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml", "jsonld") else {}
+        kwargs = {"prefixes": PREFIXES} if fmt in ("rdfxml", "jsonld") else {}
         serialize((q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)), out, format=f, **kwargs)
 
     def count(self, graph_prefix: str | None = None) -> int:

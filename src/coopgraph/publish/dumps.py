@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -23,15 +24,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 def sorted_lines(store, include_personal: bool = False, personal_only: bool = False) -> list[bytes]:
     """Every open triple (graph by graph, each dumped by pyoxigraph in Rust) as sorted N-Triples lines."""
     buf = io.BytesIO()
-    if personal_only:
-        for g in store.personal.named_graphs():
-            store.personal.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
-    else:
-        for _, nt in store.open_chunks():  # from the N-Triples cache when it is valid
-            buf.write(nt)
-        if include_personal:
-            for g in store.personal.named_graphs():
-                store.personal.dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
+    chunks = store.personal_chunks() if personal_only else store.open_chunks()  # open: from the cache
+    if include_personal and not personal_only:
+        chunks = itertools.chain(chunks, store.personal_chunks())
+    for _, nt in chunks:
+        buf.write(nt)
     lines = buf.getvalue().split(b"\n")
     lines = sorted(set(lines))
     if lines and lines[0] == b"":
