@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 from dataclasses import dataclass
 
+from .errors import CoopgraphError
 from . import results
 
 ENV_USER = "COOPGRAPH_ENDPOINT_USER"
@@ -25,7 +26,7 @@ ENV_AUTH = "COOPGRAPH_ENDPOINT_AUTH"
 DEFAULT_TIMEOUT = 60.0
 
 
-class EndpointError(Exception):
+class EndpointError(CoopgraphError):
     """The endpoint is unreachable, too slow, refused the credentials or answered an error."""
 
 

@@ -18,12 +18,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from .errors import CoopgraphError
 
 USER_VAR = "COOPGRAPH_ENDPOINT_USER"
 PASSWORD_VAR = "COOPGRAPH_ENDPOINT_PASSWORD"
 
 
-class PushError(Exception):
+class PushError(CoopgraphError):
     """The endpoint refused the upload or could not be reached."""
 
 

@@ -14,10 +14,11 @@ from typing import Protocol
 
 import yaml
 
+from .errors import CoopgraphError
 from . import resources
 
 
-class QueryError(Exception):
+class QueryError(CoopgraphError):
     """A saved query that does not exist, or a parameter a person must correct."""
 
 

@@ -8,6 +8,7 @@ from typing import IO
 
 from pyoxigraph import QueryBoolean, QueryTriples, RdfFormat, serialize
 
+from .errors import CoopgraphError
 from . import results
 from .rdf.namespaces import PREFIXES
 from .store import Store
@@ -24,7 +25,7 @@ _NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|[\w.\-]*:[\w.\-:%
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-class SparqlError(Exception):
+class SparqlError(CoopgraphError):
     pass
 
 

@@ -22,6 +22,7 @@ from typing import IO
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
 
+from .errors import CoopgraphError
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
 from .rdf.convert import Converted
@@ -30,7 +31,7 @@ from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
 ENV_VAR = "COOPGRAPH_STORE"
 
 
-class StoreError(Exception):
+class StoreError(CoopgraphError):
     """A store problem a person can act on (locked, missing, not a coopgraph store)."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
 
+from .errors import CoopgraphError
 from . import resources
 from .rdf import iris
 from .rdf.namespaces import PREFIXES
@@ -52,7 +53,7 @@ class ShapesError(Exception):
     """The shapes use SHACL that the fast engine does not compile."""
 
 
-class InputError(Exception):
+class InputError(CoopgraphError):
     """A file to validate cannot be read as RDF."""
 
 
@@ -644,6 +645,21 @@ class Report:
     def conforms(self) -> bool:
         """SHACL's meaning: no result of any severity."""
         return not self.results
+
+    @property
+    def violations(self) -> list[Result]:
+        """The results that make the data invalid."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        """Results worth a look that do not make the data invalid."""
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def valid(self) -> bool:
+        """No violation: warnings and infos alone leave the data valid (what exit code 0 means)."""
+        return not self.violations
 
     def fails(self, fail_on: str) -> bool:
         worst = SEVERITIES[: SEVERITIES.index(fail_on.capitalize()) + 1]

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ..errors import CoopgraphError
 from .. import __version__
 from ..rdf import iris
 from ..rdf.namespaces import CG, DCTERMS, IGEO, OWL, SKOS, XSD
@@ -51,7 +52,7 @@ _EU_TO_ISO = {"FQ0": "ATF"}
 _QID = re.compile(r"^Q[1-9]\d*$")
 
 
-class WikidataError(Exception):
+class WikidataError(CoopgraphError):
     """The endpoint could not answer; nothing was changed in the store."""
 
 

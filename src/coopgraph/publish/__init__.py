@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
+from ..errors import CoopgraphError
 from .. import resources
 from ..rdf import iris
 from . import describe, dumps, figures, pages
@@ -32,7 +33,7 @@ from .describe import FileInfo, Options
 PERSONAL_FILE = "coopgraph-personal.nt.gz"
 
 
-class PublishError(Exception):
+class PublishError(CoopgraphError):
     """The release could not be made as promised (e.g. its description does not conform)."""
 
 

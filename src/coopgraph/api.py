@@ -1,0 +1,275 @@
+"""The Python API: everything the CLI and the server do, as documented calls.
+
+    import coopgraph
+    with coopgraph.open("atlas-store") as atlas:
+        report = atlas.ingest(["pages/"])            # validates like the CLI
+        rows = atlas.query("sanitation-cofunders", country="Mali")
+        rows = atlas.sparql("SELECT ?t WHERE { ?p dcterms:title ?t }")
+        result = atlas.validate()
+        atlas.publish("release/")
+
+Defaults are the CLI's; errors a person can act on are `coopgraph.CoopgraphError` subclasses.
+The faces (cli.py, the server) only parse input, call this module and render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from . import queries as _queries
+from . import results as _results
+from .errors import CoopgraphError
+from .rdf.namespaces import PREFIXES
+from .store import Store, StoreError
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger",
+                               "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+
+
+def to_python(cell: _results.Cell | None) -> Any:
+    """A result cell as a plain Python value: IRIs and strings as str, xsd:integer as int,
+    xsd:decimal as Decimal (amounts stay exact), xsd:double/float as float, xsd:boolean as bool,
+    xsd:date as datetime.date, xsd:gYear as int; None when unbound; the lexical form when ill-typed."""
+    if cell is None:
+        return None
+    if cell.kind != "literal" or not cell.datatype:
+        return cell.value
+    d, v = cell.datatype, cell.value
+    try:
+        if d in _INTEGERS or d == XSD + "gYear":
+            return int(v)
+        if d == XSD + "decimal":
+            return decimal.Decimal(v)
+        if d in (XSD + "double", XSD + "float"):
+            return float(v)
+        if d == XSD + "boolean":
+            return v in ("true", "1")
+        if d == XSD + "date":
+            return dt.date.fromisoformat(v)
+        if d == XSD + "dateTime":
+            return dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except (ValueError, decimal.InvalidOperation):
+        return v
+    return v
+
+
+class Rows(list):
+    """A query's answer: a list of dicts (variable → plain Python value), in the query's order.
+
+    `.variables` lists the columns; `.table` keeps the RDF terms (for SPARQL JSON, CSV, HTML).
+    `.to_pandas()` makes a DataFrame when pandas is installed (pandas is not a dependency).
+    """
+
+    def __init__(self, table: _results.Table):
+        super().__init__({v: to_python(c) for v, c in zip(table.variables, row)} for row in table.rows)
+        self.variables: list[str] = list(table.variables)
+        self.table = table
+
+    def to_pandas(self):
+        try:
+            import pandas as pd
+        except ImportError:
+            raise CoopgraphError("to_pandas() needs pandas: pip install pandas") from None
+        return pd.DataFrame(list(self), columns=self.variables)
+
+    def write(self, out: IO[str], fmt: str = "csv") -> None:
+        """Write as table, csv, tsv or json (SPARQL 1.1 JSON results), as the CLI does."""
+        _results.write(self.table, fmt, out)
+
+
+class _StoreLookup:
+    """Look-ups for parameters that name something in the graph (a collectivité by name)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def select(self, sparql: str) -> _results.Table:
+        return _results.from_oxigraph(self.store.query(sparql))
+
+    def update(self, sparql: str) -> None:
+        self.store.update(sparql)
+
+
+def list_queries() -> dict[str, _queries.SavedQuery]:
+    """The saved queries shipped with the package, by name (each has .summary, .params, .text)."""
+    return dict(_queries.load_all())
+
+
+class Atlas:
+    """An open coopgraph store. Use `coopgraph.open()`; close it (or use `with`) when done."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None):
+        self.store = Store(path, read_only=read_only, wait=wait)
+        self.path = self.store.path
+        self.read_only = read_only
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        if self.store.open is not None:
+            self.store.close()
+
+    def __enter__(self) -> "Atlas":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<coopgraph.Atlas {str(self.path)!r}{' read-only' if self.read_only else ''}>"
+
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{what} needs a writable store; open it without read_only=True")
+
+    # -- writing -----------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], *, validate: bool = True, force: bool = False,
+               on_file: Callable[[Path], None] | None = None, jobs: int | None = None):
+        """Read Atlas pages (files, or folders of *.txt pages) into the store, as `coopgraph ingest`.
+
+        Each page is validated against the SHACL shapes before it is stored (`validate=False`
+        skips it); a page with errors is reported and not loaded, the others load. Returns an
+        IngestReport: .files, .loaded, .unchanged, .failed (files), .problems, .errors, .warnings.
+        """
+        from .ingest import ingest as run
+
+        self._writable("ingest")
+        check = None
+        if validate:
+            from .validate import ingest_check as check
+        return run(self.store, [Path(p) for p in paths], force=force, check=check, on_file=on_file, jobs=jobs)
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, name: str, /, **params: Any) -> Rows:
+        """Run the saved query `name` with its parameters (values as the CLI takes them:
+        country="Mali" or "MLI", collectivite="16015", year=2021). Raises QueryError for an
+        unknown query, parameter or value."""
+        q = _queries.get(name)
+        if q.is_update:
+            raise _queries.QueryError(f"{name} is a SPARQL Update; run it with coopgraph query --allow-update")
+        lookup = _StoreLookup(self.store)
+        text = _queries.bind(q, {k: str(v) for k, v in params.items()}, lookup)
+        return Rows(lookup.select(text))
+
+    def sparql(self, text: str, *, allow_service: bool = False):
+        """Run a SPARQL query on the open graph, with the CLI's prefixes (cg:, dcterms:, skos:, ...).
+
+        SELECT gives Rows; ASK a bool; CONSTRUCT/DESCRIBE a list of pyoxigraph Triples. Updates
+        and SERVICE calls are refused (SparqlError) unless allowed: use `update()` to change data.
+        """
+        from pyoxigraph import QueryBoolean, QuerySolutions
+
+        from .sparql import SparqlError, is_update, uses_service
+
+        if is_update(text):
+            raise SparqlError("this is a SPARQL Update; Atlas.sparql() only reads (use Atlas.update())")
+        if uses_service(text) and not allow_service:
+            raise SparqlError("SERVICE (a call to another endpoint) is refused; pass allow_service=True to allow it")
+        try:
+            res = self.store.query(text, prefixes=PREFIXES)
+            if isinstance(res, QueryBoolean):
+                return bool(res)
+            if isinstance(res, QuerySolutions):
+                return Rows(_results.from_oxigraph(res))
+            return list(res)
+        except SyntaxError as e:
+            raise SparqlError(f"invalid SPARQL: {e}") from None
+        except (OSError, RuntimeError) as e:
+            raise SparqlError(f"the query failed: {e}") from None
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update on the open graph (the store must be writable)."""
+        from .sparql import SparqlError
+
+        self._writable("a SPARQL Update")
+        try:
+            self.store.update(text)
+        except SyntaxError as e:
+            raise SparqlError(f"invalid SPARQL Update: {e}") from None
+
+    def stats(self) -> dict[str, Any]:
+        """Key figures (partnerships, collectivités, countries, funders, amounts) and triple counts."""
+        row = self.query("stats")
+        figures = dict(row[0]) if row else {}
+        figures["triples"] = self.store.count()
+        figures["personal_triples"] = self.store.personal_count()
+        return figures
+
+    def partnerships(self) -> list[str]:
+        """The keys of the stored partnerships."""
+        return self.store.partnerships()
+
+    def validate(self, *, engine: str = "fast", partitioned: bool = False):
+        """Validate the store against the SHACL shapes, as `coopgraph validate`.
+
+        Returns a Report: .conforms (SHACL: no result at all), .valid (no violation),
+        .violations, .warnings, .results, .groups (by partnership), .summary().
+        """
+        from . import validate as v
+
+        if engine not in ("fast", "pyshacl"):
+            raise CoopgraphError(f"unknown validation engine {engine!r}: fast or pyshacl")
+        results = v.validate_partitioned(self.store) if partitioned else v.validate(self.store, engine)
+        return v.build_report(self.store, results)
+
+    def dump(self, out: IO[bytes] | str | Path, format: str = "turtle", *, include_personal_data: bool = False) -> None:
+        """Write the open graph (and personal data only if asked) in an RDF format:
+        turtle, ntriples, nquads, trig, jsonld or rdfxml. `out` is a binary stream or a path."""
+        from .store import FORMATS
+
+        if format not in FORMATS:
+            raise CoopgraphError(f"unknown format {format!r}: one of {', '.join(sorted(FORMATS))}")
+        if isinstance(out, (str, Path)):
+            try:
+                with open(out, "wb") as f:
+                    self.store.dump(f, format, include_personal=include_personal_data)
+            except OSError as e:
+                raise CoopgraphError(f"cannot write {out}: {e.strerror or e}") from None
+        else:
+            self.store.dump(out, format, include_personal=include_personal_data)
+
+    def publish(self, outdir: str | Path, **options: Any):
+        """Write an open-data release to `outdir`, as `coopgraph publish` (options: base_url,
+        licence, publisher, publisher_url, sparql_endpoint, date, include_personal)."""
+        from .publish import publish, release_date
+        from .publish.describe import DEFAULT_BASE_URL, LICENCES, Options
+
+        licence = options.get("licence", "etalab-2.0")
+        if licence not in LICENCES and not str(licence).startswith(("http://", "https://")):
+            raise CoopgraphError(f"unknown licence {licence!r}: use one of {', '.join(LICENCES)} or a licence IRI")
+        options.setdefault("base_url", DEFAULT_BASE_URL)
+        options.setdefault("date", release_date())
+        options["licence"] = licence
+        outdir = Path(outdir)
+        if outdir.exists() and not outdir.is_dir():
+            raise CoopgraphError(f"{outdir} exists and is not a folder")
+        try:
+            return publish(self.store, outdir, Options(**options))
+        except OSError as e:
+            raise CoopgraphError(f"cannot write to {outdir}: {e.strerror or e}") from None
+        except TypeError as e:
+            raise CoopgraphError(f"publish: {e}") from None
+
+    def search(self, text: str, *, limit: int = 50) -> Rows:
+        """Partnerships whose title, texts or partner/funder names hold every word of `text`
+        (accents and case ignored), best first."""
+        rows = self.query("search-partnerships", text=text)
+        return rows if len(rows) <= limit else _cut(rows, limit)
+
+
+def _cut(rows: Rows, limit: int) -> Rows:
+    out = Rows(_results.Table(rows.variables, rows.table.rows[:limit]))
+    return out
+
+
+def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Atlas:  # noqa: A001
+    """Open (or create) the store at `path` (default: $COOPGRAPH_STORE, else ~/.local/share/coopgraph/store).
+
+    read_only=True only reads (many readers may share a store; a missing store is an error).
+    A writer waits up to `wait` seconds (default $COOPGRAPH_LOCK_WAIT, else 30) for another one.
+    """
+    return Atlas(path, read_only=read_only, wait=wait)
