@@ -214,9 +214,26 @@ class Store:
                 self._personal.flush()
             if not self.cache.valid():
                 self.rebuild_cache()
+            self._bump_generation()
         self.cache.close()
         self.open = None  # type: ignore[assignment]  # pyoxigraph closes on drop
         self._personal = None
+
+    GENERATION_FILE = "generation"
+
+    def _bump_generation(self) -> None:
+        # Written last, after the data is flushed: a reader that sees a new generation can reopen.
+        tmp = self.path / (self.GENERATION_FILE + ".tmp")
+        tmp.write_text(f"{time.time_ns()}-{os.getpid()}\n", encoding="ascii")
+        os.replace(tmp, self.path / self.GENERATION_FILE)
+
+    def generation(self) -> str:
+        """Changes each time a writer closes the store: long-lived readers (the server, result
+        caches) compare it to know when to reopen the store or drop what they derived from it."""
+        try:
+            return (self.path / self.GENERATION_FILE).read_text(encoding="ascii").strip()
+        except OSError:
+            return ""
 
     def __enter__(self) -> "Store":
         return self
