@@ -260,6 +260,28 @@ class Atlas:
         rows = self.query("search-partnerships", text=text)
         return rows if len(rows) <= limit else _cut(rows, limit)
 
+    # -- exports (IATI, tables) ----------------------------------------------------------------
+    def export_iati(self, path: str | Path, *, reporting_org_ref: str | None = None,
+                    reporting_org_name: str | None = None, reporting_org_type: str | None = None,
+                    secondary_reporter: bool = True, include_personal_data: bool = False):
+        """Write the partnerships as IATI 2.03 activities to `path`, as `coopgraph export iati`.
+
+        Returns an IatiResult (.activities, .transactions, .total, .skipped). Check the file with
+        coopgraph.export.codelists.schema_errors(path) and .code_errors(path)."""
+        from .export.iati import DEFAULT_NAME, DEFAULT_REF, DEFAULT_TYPE, ReportingOrg, export_iati
+
+        rep = ReportingOrg(reporting_org_ref or DEFAULT_REF,
+                           reporting_org_name or (reporting_org_ref or DEFAULT_NAME),
+                           reporting_org_type or DEFAULT_TYPE, secondary=secondary_reporter)
+        return export_iati(self.store, path, reporting=rep, include_personal=include_personal_data)
+
+    def export_tables(self, outdir: str | Path, *, xlsx: bool = False):
+        """Write tidy CSV tables and a Frictionless datapackage.json to `outdir` (and an .xlsx
+        workbook if asked), as `coopgraph export tables`. Returns a TablesResult (.files, .rows)."""
+        from .export.tables import export_tables
+
+        return export_tables(self.store, outdir, xlsx=xlsx)
+
 
 def _cut(rows: Rows, limit: int) -> Rows:
     out = Rows(_results.Table(rows.variables, rows.table.rows[:limit]))

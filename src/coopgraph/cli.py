@@ -153,6 +153,9 @@ for _module in (validate, query, link, publish):
 # `push` lives beside `publish`; registered when present.
 if hasattr(publish, "push_command"):
     main.add_command(publish.push_command)
+from .commands import export as _export  # noqa: E402
+
+main.add_command(_export.command)
 
 
 if __name__ == "__main__":  # pragma: no cover

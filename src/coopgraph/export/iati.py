@@ -405,16 +405,21 @@ def export_iati(store, path: str | Path, *, reporting: ReportingOrg | None = Non
     (reporting or ReportingOrg()).check()
     path = Path(path)
     snap = read(store, personal=include_personal)
-    tmp = path.with_name(f".{path.name}.part")
+    # A regular file is written beside and moved into place, so a reader never sees half of it;
+    # anything else (/dev/stdout, a pipe) is written as it is, never replaced.
+    special = path.exists() and not path.is_file()
+    tmp = path if special else path.with_name(f".{path.name}.part")
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             result = write_iati(snap, f, reporting=reporting, include_personal=include_personal, generated=generated)
-        os.replace(tmp, path)
+        if not special:
+            os.replace(tmp, path)
     except OSError as e:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        if not special:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
         raise IatiExportError(f"cannot write {path}: {e.strerror or e}") from None
     result.path = path
     return result
