@@ -252,8 +252,14 @@ LIAISON = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "
 # --------------------------------------------------------------------------------------------
 # vocabularies (read at generation time)
 # --------------------------------------------------------------------------------------------
+PACKAGE_DATA = REPO_ROOT / "src" / "coopgraph" / "data"
+
+
 class Vocab:
     def __init__(self, root: Path):
+        if not (root / "cog").is_dir() and (PACKAGE_DATA / "cog.json").is_file():
+            self._from_package()  # no ../shared/vocab here (a fresh checkout, CI): the package's extract
+            return
         cog = root / "cog"
         communes = [c for c in json.loads((cog / "communes.json").read_text("utf-8"))
                     if c.get("type") == "commune-actuelle" and c.get("population")]
@@ -272,6 +278,35 @@ class Vocab:
         regs = [r for r in json.loads((cog / "regions.json").read_text("utf-8")) if len(r["code"]) == 2]
         self.regions = [(r["nom"], r.get("typeLiaison", 0), r["code"]) for r in regs]
         names = eu_country_labels(root / "eu-op" / "countries-skos.rdf")
+        missing = [c for c, _ in COUNTRY_WEIGHTS if c not in names]
+        if missing:
+            raise SystemExit(f"synth: country codes not in the EU table: {missing}")
+        self.countries = [(code, names[code]) for code, _ in COUNTRY_WEIGHTS]
+        self.country_cum = list(itertools.accumulate(w for _, w in COUNTRY_WEIGHTS))
+
+
+    def _from_package(self) -> None:
+        """The same vocabularies from the extracts shipped in src/coopgraph/data (cog.json,
+        countries.tsv): the corpus differs from one made with ../shared/vocab only in the weights of
+        EPCI (their member communes' populations instead of INSEE's populationTotale)."""
+        cog = json.loads((PACKAGE_DATA / "cog.json").read_text("utf-8"))
+        communes = [c for c in cog["communes"] if c[5]]
+        self.communes = [(c[1], c[3], c[2]) for c in communes]
+        self.commune_cum = list(itertools.accumulate(c[5] for c in communes))
+        region = {c[0]: c[3] for c in cog["communes"]}
+        population = {c[0]: c[5] or 0 for c in cog["communes"]}
+        epci = [(e[1], e[2], e[3]) for e in cog["epci"]] + [(e[1], "EPT", e[2]) for e in cog["ept"]]
+        self.epci = [(nom, typ, next((region[m] for m in members if m in region), "11")) for nom, typ, members in epci]
+        self.epci_cum = list(itertools.accumulate(max(1, sum(population.get(m, 0) for m in members))
+                                                  for _, _, members in epci))
+        self.deps = [(d[1], d[4], d[2]) for d in cog["departements"]]
+        self.regions = [(r[1], r[3], r[0]) for r in cog["regions"] if len(r[0]) == 2]
+        names = {}
+        with open(PACKAGE_DATA / "countries.tsv", encoding="utf-8") as f:
+            next(f)
+            for line in f:
+                cells = line.rstrip("\n").split("\t")
+                names[cells[1]] = cells[3]
         missing = [c for c, _ in COUNTRY_WEIGHTS if c not in names]
         if missing:
             raise SystemExit(f"synth: country codes not in the EU table: {missing}")
@@ -738,7 +773,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="output directory (created)")
     ap.add_argument("--faults", type=float, default=0.0, help="fraction of pages carrying one fault (0..1)")
-    ap.add_argument("--vocab", default=str(DEFAULT_VOCAB), help="shared vocab folder (default ../shared/vocab)")
+    ap.add_argument("--vocab", default=str(DEFAULT_VOCAB), help="shared vocab folder (default ../shared/vocab; "
+                    "when it is missing, the extracts in src/coopgraph/data)")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="worker processes")
     ap.add_argument("--truth", action="store_true", help="also write DIR/truth.jsonl (what each page says)")
     a = ap.parse_args(argv)
