@@ -45,7 +45,8 @@ def command(outdir: Path, store_path: Path | None, base_url: str | None, licence
     """Write an open-data release of the graph to OUTDIR.
 
     Distributions: coopgraph.nt.gz (sorted N-Triples, gzip), coopgraph.ttl, coopgraph.jsonld (+
-    context.jsonld), ontology.ttl, schemes.ttl, shapes.ttl. Description: dataset.ttl / dataset.rdf
+    context.jsonld), ontology.ttl, schemes.ttl, shapes.ttl, iati-activities.xml (IATI 2.03),
+    coopgraph-tables.zip (CSV tables + Frictionless datapackage.json). Description: dataset.ttl / dataset.rdf
     (DCAT-AP 3.0 and VoID, checked against the DCAT-AP 3.0.0 SHACL shapes). For people: index.html
     and ontology.html. Personal data is left out unless --include-personal-data.
     """

@@ -374,8 +374,8 @@ def datapackage(tables: list[Table], snap: Snapshot, *, licence: tuple[str, str,
                               "(MEAE, DAECT)"}],
         "keywords": ["coopération décentralisée", "collectivités territoriales", "ODD", "decentralised cooperation",
                      "local authorities", "SDG"],
-        "created": (created or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
-        .replace("+00:00", "Z"),
+        "created": (created or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+        .isoformat().replace("+00:00", "Z"),
         "resources": [t.resource() for t in tables],
     }
     return pkg
@@ -455,3 +455,30 @@ def export_tables(store, outdir: str | Path, *, xlsx: bool = False, licence: tup
         except ImportError:
             raise TablesExportError("the .xlsx workbook needs openpyxl: pip install 'coopgraph[xlsx]'") from None
     return write_tables(read(store), outdir, xlsx=xlsx, licence=licence, created=created)
+
+
+def write_tables_zip(snap: Snapshot, path: str | Path, *, licence: tuple[str, str, str] | None = None,
+                     created: dt.datetime | None = None) -> dict[str, int]:
+    """The CSV tables and datapackage.json in one zip file (for `coopgraph publish`). Entries carry
+    `created` (or 1980-01-01) as their time, so the same data gives the same bytes."""
+    import io
+    import zipfile
+
+    tables = build_tables(snap)
+    stamp = (created or dt.datetime(1980, 1, 1)).timetuple()[:6]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        def put(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+
+        for t in tables:
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow([c.name for c in t.fields])
+            w.writerows(t.rows)
+            put(t.file, buf.getvalue().encode("utf-8"))
+        pkg = datapackage(tables, snap, licence=licence, created=created)
+        put(DATAPACKAGE, (json.dumps(pkg, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return {t.name: len(t.rows) for t in tables}

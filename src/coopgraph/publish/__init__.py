@@ -97,6 +97,51 @@ def _shapes() -> bytes | None:
     return merged
 
 
+IATI_FILE = "iati-activities.xml"
+TABLES_FILE = "coopgraph-tables.zip"
+IATI_STANDARD = "https://iatistandard.org/en/iati-standard/203/"
+FRICTIONLESS_TDP = "https://specs.frictionlessdata.io/tabular-data-package/"
+
+
+def _exports(store, outdir: Path, opts: Options) -> list[FileInfo]:
+    """The IATI activities and the tidy tables (zip), from one bulk read of the store. Their
+    timestamps are the latest ingest time in the data, not the release date, so that the same
+    store gives the same bytes. Never personal data. Nothing when the store holds no partnership
+    (an IATI file needs at least one activity)."""
+    from ..export import graph, iati, tables
+
+    snap = graph.read(store)
+    if not snap.partnerships:
+        for name in (IATI_FILE, TABLES_FILE):
+            if (outdir / name).exists():
+                (outdir / name).unlink()
+        return []
+    stamps = sorted(p.generated_at for p in snap.partnerships.values() if p.generated_at)
+    try:
+        when = dt.datetime.fromisoformat(stamps[-1].replace("Z", "+00:00")) if stamps else None
+    except ValueError:
+        when = None
+    when = when or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    out: list[FileInfo] = []
+    f = FileInfo(IATI_FILE, "iati", "Activités IATI 2.03 (XML)", "IATI 2.03 activities (XML)",
+                 "One IATI 2.03 iati-activity per partnership (funders, partners, countries, DAC sectors, SDG "
+                 "tags, each funding row as an incoming-funds transaction in EUR), valid against the IATI 2.03 "
+                 "activities schema; no personal data.", "application/xml", "XML", conforms_to=IATI_STANDARD)
+    with open(outdir / f.name, "w", encoding="utf-8", newline="\n") as x:
+        iati.write_iati(snap, x, generated=when)
+    out.append(_finish(outdir / f.name, f))
+    f = FileInfo(TABLES_FILE, "tables", "Tables CSV et Data Package (zip)", "CSV tables and Data Package (zip)",
+                 "Tidy CSV tables (partnerships, collectivites, partnership_collectivites, funders, fundings, "
+                 "partnership_themes, partnership_sdg_targets) linked by identifier columns, with a Frictionless "
+                 "datapackage.json describing them; no personal data.", "text/csv", "CSV",
+                 conforms_to=FRICTIONLESS_TDP, package_format="application/zip")
+    iri, label = opts.licence_iri_label()
+    name = next((k for k, (i, _) in describe.LICENCES.items() if i == iri), "other")
+    tables.write_tables_zip(snap, outdir / f.name, licence=(name, iri, label), created=when)
+    out.append(_finish(outdir / f.name, f))
+    return out
+
+
 def _start_figures(store):
     """The key-figure queries in a worker process, while this one reads and writes the dumps."""
     try:
@@ -201,6 +246,9 @@ def publish(store, outdir: Path, opts: Options) -> Result:
         files.append(_finish(outdir / f.name, f))
     elif (outdir / "shapes.ttl").exists():
         (outdir / "shapes.ttl").unlink()
+
+    files.extend(_exports(store, outdir, opts))
+    t = lap("exports (IATI, tables)", t)
 
     if opts.include_personal:
         plines = dumps.sorted_lines(store, personal_only=True)

@@ -86,6 +86,8 @@ class FileInfo:
     gzip: bool = False
     personal: bool = False
     distribution: bool = True  # False: documentation (landing page, ontology page)
+    conforms_to: str | None = None  # IRI of the standard the file follows (IATI 2.03, Frictionless)
+    package_format: str | None = None  # IANA type of the package holding several files (zip)
 
 
 @dataclass
@@ -230,6 +232,12 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
         if f.gzip:
             g.add(d, DCAT + "compressFormat", IANA + "application/gzip")
             g.typed(IANA + "application/gzip", DCT + "MediaType")
+        if f.package_format:
+            g.add(d, DCAT + "packageFormat", IANA + f.package_format)
+            g.typed(IANA + f.package_format, DCT + "MediaType")
+        if f.conforms_to:
+            g.add(d, DCT + "conformsTo", f.conforms_to)
+            g.typed(f.conforms_to, DCT + "Standard")
         g.lit(d, DCAT + "byteSize", f.size, dtype=XSD + "decimal")
         ck = base + "#" + f.key + "-sha256"
         g.add(d, SPDX + "checksum", ck)
