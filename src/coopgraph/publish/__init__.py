@@ -142,6 +142,34 @@ def _exports(store, outdir: Path, opts: Options) -> list[FileInfo]:
     return out
 
 
+def _exports_from_store_path(path: str, outdir: str, opts: Options) -> list[FileInfo]:
+    """For the worker process: the exports beside the main process's dumps."""
+    from ..store import Store
+
+    with Store(path, read_only=True) as store:
+        return _exports(store, Path(outdir), opts)
+
+
+def _start_exports(figures_job, store, outdir: Path, opts: Options):
+    """The exports, queued in the figures' worker process (after the figures): both run while
+    this process writes the dumps."""
+    if figures_job is None:
+        return None
+    try:
+        return figures_job[0].submit(_exports_from_store_path, str(store.path), str(outdir), opts)
+    except RuntimeError:
+        return None
+
+
+def _end_exports(job, store, outdir: Path, opts: Options) -> list[FileInfo]:
+    if job is not None:
+        try:
+            return job.result()
+        except Exception:  # noqa: BLE001 - a worker that could not run: do the work here instead
+            pass
+    return _exports(store, outdir, opts)
+
+
 def _start_figures(store):
     """The key-figure queries in a worker process, while this one reads and writes the dumps."""
     try:
@@ -158,8 +186,6 @@ def _end_figures(job, store) -> figures.Figures:
             return future.result()
         except Exception:  # noqa: BLE001 - a worker that could not run: do the work here instead
             pass
-        finally:
-            ex.shutdown()
     return figures.from_store(store)
 
 
@@ -180,6 +206,7 @@ def publish(store, outdir: Path, opts: Options) -> Result:
         removed.append(PERSONAL_FILE)
 
     figures_job = _start_figures(store)
+    exports_job = _start_exports(figures_job, store, outdir, opts)
     t = time.perf_counter()
     lines = dumps.sorted_lines(store)
     nt = dumps.ntriples_bytes(lines)
@@ -247,8 +274,12 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     elif (outdir / "shapes.ttl").exists():
         (outdir / "shapes.ttl").unlink()
 
-    files.extend(_exports(store, outdir, opts))
-    t = lap("exports (IATI, tables)", t)
+    try:
+        files.extend(_end_exports(exports_job, store, outdir, opts))
+    finally:
+        if figures_job is not None:
+            figures_job[0].shutdown()
+    t = lap("exports (IATI, tables) (wait)", t)
 
     if opts.include_personal:
         plines = dumps.sorted_lines(store, personal_only=True)
