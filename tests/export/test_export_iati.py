@@ -253,3 +253,27 @@ def test_python_api(seed_cli, tmp_path):
         atlas.close()
     assert (result.activities, result.transactions, result.total) == (1, 15, 137988)
     assert codelists.schema_errors(tmp_path / "api.xml") == [] and codelists.code_errors(tmp_path / "api.xml") == []
+
+
+def test_hostile_text_stays_valid_xml(cli, tmp_path):
+    """Markup characters, a CDATA end, quotes and control characters in a page's text and names."""
+    page = SEED.read_text(encoding="utf-8")
+    page = page.replace("Coopération décentralisée Angoulême – Ségou 2020-2021",
+                        'Eau & <assainissement> "Ségou" ]]> \x01\x0b fin', 1)
+    page = page.replace("Musiques Métisses", "Musiques <Métisses> & \"Cie\"")
+    src = tmp_path / "hostile.txt"
+    src.write_text(page, encoding="utf-8")
+    r = cli("ingest", "--no-validate", src)
+    assert r.code == 0, r.err
+    out = tmp_path / "hostile.xml"
+    r = cli("export", "iati", "-o", out)
+    assert r.code == 0, r.err
+    assert iati.schema_errors(out) == [] and iati.code_errors(out) == []
+    [act] = iati.activities(out)
+    assert narrative(act.find("title")).startswith('Eau & <assainissement> "Ségou" ]]>')
+    assert "Musiques <Métisses> & \"Cie\"" in {narrative(o) for o in act.findall("participating-org")}
+    t = tmp_path / "tables"
+    assert cli("export", "tables", "-o", t).code == 0
+    from frictionless import validate
+
+    assert validate(str(t / "datapackage.json")).valid
