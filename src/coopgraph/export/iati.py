@@ -114,28 +114,30 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-# Funder names → IATI OrganisationType, only where the name says it plainly; else no type.
+# Funder names → IATI OrganisationType, only where the name says it plainly (by how it begins,
+# after an article: "Ministère de …", "L'Agence de l'Eau …", "Les Amis de …"); else no type.
 _TYPE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("collectivites et partenaires etrangers",), ""),  # the Atlas's catch-all row: several kinds
+    (("association", "comite de jumelage", "comite des jumelages", "amis de", "amis d'", "ong "), "22"),
+    (("fondation",), "60"),
     (("ministere", "ambassade de france", "etat francais", "prefecture"), "10"),
     (("agence de l'eau", "agence francaise de developpement", "caisse des depots", "ademe"), "15"),
     (("union europeenne", "commission europeenne", "banque mondiale", "nations unies", "pnud", "unicef",
       "unesco", "organisation mondiale"), "40"),
-    (("fondation",), "60"),
     (("universite", "ecole nationale", "ecole superieure", "cnrs", "institut de recherche"), "80"),
-    (("association", "comite de jumelage", "comite des jumelages", "les amis de", "amis de ", "ong "), "22"),
     (("conseil regional", "conseil departemental", "conseil general", "region ", "departement ",
-      "ville de ", "ville d'", "commune de ", "mairie de ", "communaute d'agglomeration",
+      "ville de ", "ville d'", "ville du ", "commune de ", "mairie de ", "communaute d'agglomeration",
       "communaute de communes", "communaute urbaine", "metropole"), "11"),
 ]
+_ARTICLE = re.compile(r"^(l'|la |le |les )")
 
 
 def organisation_type(org: Org) -> str | None:
     if org.french or org.foreign:
         return "11"  # Local Government: a collectivité, French or foreign
-    name = _fold(org.name)
+    name = _ARTICLE.sub("", _fold(org.name))
     for needles, code in _TYPE_RULES:
-        if any(name.startswith(n) or f" {n}" in f" {name}" for n in needles):
+        if name.startswith(needles):
             return code or None
     return None
 
