@@ -76,8 +76,7 @@ def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str |
         if problems:
             for line in problems[:20]:
                 click.echo(f"error: {output}: {line}", err=True)
-            click.echo(f"{output} does not conform to IATI 2.03 ({len(problems)} problem(s) shown at most 100).",
-                       err=True)
+            click.echo(f"{output} does not conform to IATI 2.03 ({len(problems)} problem(s) found).", err=True)
             sys.exit(1)
         click.echo(f"{output} is valid against the IATI 2.03 activities schema and codelists.", err=True)
 
