@@ -277,3 +277,16 @@ def test_hostile_text_stays_valid_xml(cli, tmp_path):
     from frictionless import validate
 
     assert validate(str(t / "datapackage.json")).valid
+
+
+def test_empty_store(cli, tmp_path):
+    cli("ingest", PAGES / "bad-empty.txt")  # makes the store, loads nothing
+    assert (cli.store / "open").exists()
+    r = cli("export", "iati", "-o", tmp_path / "x.xml")
+    assert r.code == 1 and "holds no partnership" in r.err
+    assert not (tmp_path / "x.xml").exists()
+    r = cli("export", "tables", "-o", tmp_path / "t")
+    assert r.code == 0, r.err
+    from frictionless import validate
+
+    assert validate(str(tmp_path / "t" / "datapackage.json")).valid

@@ -51,7 +51,8 @@ def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str |
 
     Exit code 1 when the file does not validate against the IATI schema or codelists."""
     from ..export import codelists
-    from ..export.iati import DEFAULT_NAME, DEFAULT_REF, DEFAULT_TYPE, IatiExportError, ReportingOrg, export_iati
+    from ..export.iati import (DEFAULT_NAME, DEFAULT_REF, DEFAULT_TYPE, IatiExportError, NoActivities, ReportingOrg,
+                               export_iati)
 
     rep = ReportingOrg(reporting_org_ref or DEFAULT_REF,
                        reporting_org_name or (DEFAULT_NAME if not reporting_org_ref else reporting_org_ref),
@@ -64,6 +65,9 @@ def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str |
     with opened(store_path, read_only=True) as store:
         try:
             result = export_iati(store, output, reporting=rep, include_personal=include_personal_data)
+        except NoActivities as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
         except IatiExportError as e:
             raise UsageProblem(str(e)) from None
     for iri, why in result.skipped:

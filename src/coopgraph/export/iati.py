@@ -51,6 +51,10 @@ class IatiExportError(CoopgraphError):
     """The IATI export cannot be made as asked (bad reporting organisation, unwritable file)."""
 
 
+class NoActivities(IatiExportError):
+    """The store holds no partnership: an IATI file needs at least one activity."""
+
+
 @dataclass
 class ReportingOrg:
     ref: str = DEFAULT_REF
@@ -407,6 +411,9 @@ def export_iati(store, path: str | Path, *, reporting: ReportingOrg | None = Non
     (reporting or ReportingOrg()).check()
     path = Path(path)
     snap = read(store, personal=include_personal)
+    if not snap.partnerships:
+        raise NoActivities("the store holds no partnership: an IATI file needs at least one activity "
+                           "(run 'coopgraph ingest' first)")
     # A regular file is written beside and moved into place, so a reader never sees half of it;
     # anything else (/dev/stdout, a pipe) is written as it is, never replaced.
     special = path.exists() and not path.is_file()
