@@ -290,3 +290,21 @@ def test_empty_store(cli, tmp_path):
     from frictionless import validate
 
     assert validate(str(tmp_path / "t" / "datapackage.json")).valid
+
+
+def test_new_theme_takes_the_sectors_of_its_broader_theme(cli, tmp_path):
+    """A sub-sub-theme first seen in a page has no DAC mapping: it gets its broader theme's."""
+    page = SEED.read_text(encoding="utf-8").replace(
+        "Environnement, Climat et Energie | Eau et déchets | 1 | |",
+        "Environnement, Climat et Energie | Eau et déchets | Latrines publiques | 1 |")
+    assert "Latrines publiques" in page
+    src = tmp_path / "new-theme.txt"
+    src.write_text(page, encoding="utf-8")
+    assert cli("ingest", "--no-validate", src).code == 0
+    rows = cli.rows('SELECT ?t WHERE { ?t skos:prefLabel "Latrines publiques"@fr ; cg:provisional true }')
+    assert len(rows) == 1
+    out = tmp_path / "x.xml"
+    assert cli("export", "iati", "-o", out).code == 0
+    [act] = iati.activities(out)
+    assert ("2", "140") in {(s.get("vocabulary"), s.get("code")) for s in act.findall("sector")}
+    assert iati.code_errors(out) == []
