@@ -44,6 +44,7 @@ ROOT = "pyIATI-0.4.1/iati/resources/standard/2-03/"
 SCHEMAS = ["iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd"]
 CODELISTS = [
     "ActivityDateType", "ActivityStatus", "ContactType", "Country", "Currency", "DescriptionType",
+    "GeographicExactness", "GeographicLocationClass", "GeographicLocationReach", "GeographicVocabulary",
     "Language", "OrganisationRegistrationAgency", "OrganisationRole", "OrganisationType",
     "SectorVocabulary", "TagVocabulary", "TransactionType", "Version",
 ]

@@ -308,3 +308,26 @@ def test_new_theme_takes_the_sectors_of_its_broader_theme(cli, tmp_path):
     [act] = iati.activities(out)
     assert ("2", "140") in {(s.get("vocabulary"), s.get("code")) for s in act.findall("sector")}
     assert iati.code_errors(out) == []
+
+
+def test_geonames_links_become_locations(cli, tmp_path):
+    """Once another stage links a foreign partner to GeoNames with a WGS84 point, the activity
+    gets a location (GeoNames is IATI's geographic vocabulary G1)."""
+    assert cli("ingest", SEED).code == 0
+    r = cli("sparql", "--allow-update", """
+        PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
+          <https://w3id.org/coopgraph/id/foreign/mli/segou> skos:exactMatch <https://sws.geonames.org/2451185/> ;
+              geo:lat "13.4317"^^xsd:decimal ; geo:long "-6.2157"^^xsd:decimal } }""")
+    assert r.code == 0, r.err
+    out = tmp_path / "x.xml"
+    assert cli("export", "iati", "-o", out).code == 0
+    assert iati.schema_errors(out) == [] and iati.code_errors(out) == []
+    [act] = iati.activities(out)
+    [loc] = act.findall("location")  # Balanzan has no link: no location
+    assert loc.find("location-id").get("vocabulary") == "G1" and loc.find("location-id").get("code") == "2451185"
+    assert narrative(loc.find("name")) == "Ségou"
+    assert loc.findtext("point/pos") == "13.4317 -6.2157"
+    assert loc.find("point").get("srsName") == "http://www.opengis.net/def/crs/EPSG/0/4326"

@@ -194,6 +194,34 @@ def _sectors(snap: Snapshot, p: Partnership, cache: dict[str, list[tuple[str, st
 
 
 
+WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+
+
+def coordinate(value: str | None, limit: int) -> str | None:
+    try:
+        d = Decimal(value) if value else None
+    except ArithmeticError:
+        return None
+    return amount(d) if d is not None and d.is_finite() and abs(d) <= limit else None
+
+
+def _location(org: Org) -> str | None:
+    """A foreign partner's place, when another stage linked it to GeoNames or gave it a point:
+    GeoNames is IATI's geographic vocabulary G1; the point is the collectivité's, so approximate."""
+    lat, long = coordinate(org.lat, 90), coordinate(org.long, 180)
+    point = lat is not None and long is not None
+    if not (org.geonames and org.geonames.isdigit()) and not point:
+        return None
+    x = [f'<location ref="{attr(org.iri)}"><location-reach code="1"/>']
+    if org.geonames and org.geonames.isdigit():
+        x.append(f'<location-id vocabulary="G1" code="{org.geonames}"/>')
+    x.append(f"<name>{_narrative(org.name)}</name>")
+    if point:
+        x.append(f'<point srsName="{WGS84}"><pos>{lat} {long}</pos></point><exactness code="2"/>')
+    x.append('<location-class code="1"/></location>')  # Administrative Region: a local authority's area
+    return "".join(x)
+
+
 def _dac_names() -> dict[tuple[str, str], str]:
     names: dict[tuple[str, str], str] = {}
     for r in refdata.dac_sectors():
@@ -332,6 +360,12 @@ class _Writer:
                 countries.append((code, c.label))
         for (code, label), share in zip(countries, shares(len(countries))):
             out.append(f'<recipient-country code="{code}" percentage="{share}">{_narrative(label)}</recipient-country>')
+        for i in p.foreign:
+            org = snap.orgs.get(i)
+            if org is not None:
+                loc = _location(org)
+                if loc:
+                    out.append(loc)
         sectors = _sectors(snap, p, self.sector_cache)
         for voc in ("1", "2"):
             mine = [code for v, code in sectors if v == voc]

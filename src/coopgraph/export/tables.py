@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import CoopgraphError
 from .graph import Org, Snapshot, local_id, read
-from .iati import amount, organisation_ref, organisation_type
+from .iati import coordinate, amount, organisation_ref, organisation_type
 
 DATAPACKAGE = "datapackage.json"
 
@@ -332,7 +332,7 @@ def _collectivite_row(snap: Snapshot, o: Org) -> list:
     return [o.id, o.iri, "french" if o.french else "foreign", o.label, o.pref_label or "", o.kind or "",
             o.insee or "", o.siren or "", o.link_status or "", organisation_ref(o) or "",
             (c.alpha2() or "") if c else "", (c.alpha3() or "") if c else "", c.label if c else "",
-            o.geonames or "", o.lat or "", o.long or "", o.wikidata or ""]
+            o.geonames or "", coordinate(o.lat, 90) or "", coordinate(o.long, 180) or "", o.wikidata or ""]
 
 
 @dataclass
