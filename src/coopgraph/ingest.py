@@ -175,10 +175,11 @@ def _jobs(jobs: int | None, pages: int) -> int:
 
 
 def _warm_up() -> None:
-    from .link import cog, countries, sdg
+    from .link import cog, countries, places, sdg
     from .rdf.convert import curated_concepts
 
     cog.resolve_french_partners(["Angoulême"])
+    places.warm_up(("FR",))  # the file and France's index; other countries' on first use, in each worker
     countries.resolve_country("Mali")
     sdg.target_exists("6.3")
     curated_concepts()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..records import Partnership, Problem
-from . import cog, countries, sdg
+from . import cog, countries, places, sdg
 
 
 @dataclass
@@ -18,6 +18,9 @@ class PageLinks:
     french: dict[str, "cog.CollectiviteMatch"] = field(default_factory=dict)  # name as written → match
     countries: dict[str, "countries.Country | None"] = field(default_factory=dict)  # as written → country
     sdg_known: dict[str, bool] = field(default_factory=dict)  # "6.3" → exists in the KOS
+    # (name, country) as written → where the foreign partner is; French name → its point
+    places: dict[tuple[str, str], "places.PlaceMatch"] = field(default_factory=dict)
+    french_places: dict[str, "places.PlaceMatch"] = field(default_factory=dict)
 
 
 def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
@@ -47,6 +50,7 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
                 near = countries.suggest_countries(fo.country)
                 problems.append(Problem(file, None, f"unknown country {fo.country!r}"
                                         + (f" (closest: {', '.join(near)})" if near else ""), "warning"))
+    _place_partners(p, links, file, problems)
     for m in p.sdg_mentions:
         ok = sdg.target_exists(m.code) if m.is_target else sdg.goal_exists(m.code)
         links.sdg_known[m.code] = ok
@@ -59,3 +63,22 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
         via_target = any(m.is_target and m.goal == g and links.sdg_known.get(m.code) for m in p.sdg_mentions)
         links.sdg_known.setdefault(g, sdg.goal_exists(g) and via_target)
     return links, problems
+
+
+def _place_partners(p: Partnership, links: PageLinks, file: str, problems: list[Problem]) -> None:
+    for name, m in links.french.items():
+        if m.status == "linked":
+            pm = places.place_french(m.kind, m.insee, m.siren, name)
+            if pm is not None:
+                links.french_places[name] = pm
+    for fo in p.foreign_partners:
+        c = links.countries.get(fo.country)
+        # The page's other words for divisions of that country: its other partners, the country cell.
+        context = [x.name for x in p.foreign_partners if x is not fo and x.country == fo.country] + [fo.country]
+        m = places.resolve_foreign(fo.name, c.alpha2 if c else None, context)
+        links.places[(fo.name, fo.country)] = m
+        if m.status == "ambiguous":
+            problems.append(Problem(file, None, f"foreign partner {fo.name!r} not placed: {m.reason} "
+                                    f"(candidates: {'; '.join(m.candidates[:5])}"
+                                    + (f"; +{len(m.candidates) - 5}" if len(m.candidates) > 5 else "") + ")",
+                                    "warning"))

@@ -22,10 +22,11 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from .. import resources
 from ..records import Contact, Partnership
 from . import iris
-from .namespaces import CG, DCTERMS, IGEO, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from .namespaces import CG, DCTERMS, GEO, GN, IGEO, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 
 if TYPE_CHECKING:  # the link stage is optional for the converter
     from ..link.page import PageLinks
+    from ..link.places import PlaceMatch
 
 
 @dataclass
@@ -158,6 +159,7 @@ class _Builder:
         if linked:
             _literals(self.entity, node, ((CG.collectiviteKind, m.kind), (SKOS.prefLabel, m.official_name),
                                           (IGEO.codeINSEE, m.insee), (CG.siren, m.siren)))
+            self.place(node, self.links.french_places.get(name))
         self._french[key] = node
         return node
 
@@ -165,6 +167,40 @@ class _Builder:
         """A foreign collectivité's node (keyed by its country, so namesakes abroad stay apart)."""
         country = self.country(country_name)
         return NamedNode(iris.foreign_collectivite(name, country.value.rsplit("/", 1)[-1].lower())), country
+
+    def place(self, node: NamedNode, m: "PlaceMatch | None", country: NamedNode | None = None) -> None:
+        """Where a collectivité is: its GeoNames place (exactMatch when it is that place, cg:placedAt
+        when it only gets its seat's point), the point as WGS84 and as a GeoSPARQL geometry."""
+        if m is None:
+            return
+        self.entity(node, CG.placeStatus, _lit(m.status))
+        if m.status in ("ambiguous", "unmatched") and m.reason:
+            note = m.reason + (f" (candidates: {'; '.join(m.candidates)})" if m.candidates else "")
+            self.entity(node, CG.placeNote, _lit(note))
+        p = m.place
+        if p is None:
+            return
+        gn = NamedNode(iris.geonames(p.geonames_id))
+        self.entity(node, SKOS.exactMatch if m.exact else CG.placedAt, gn)
+        self.entity(node, CG.placement, _lit(m.placement))
+        self.entity(gn, GN.name, _lit(p.name))
+        self.entity(gn, GN.featureCode, NamedNode(iris.geonames_feature_code(p.feature_code)))
+        lat, lon = Decimal(p.lat), Decimal(p.lon)
+        self.entity(node, WGS84.lat, _decimal(lat))
+        self.entity(node, WGS84.long, _decimal(lon))
+        g = NamedNode(iris.geometry(node.value))
+        self.entity(node, GEO.hasGeometry, g)
+        self.entity(g, RDF.type, GEO.Geometry)
+        self.entity(g, GEO.asWKT, Literal(f"POINT({_decimal(lon).value} {_decimal(lat).value})",
+                                          datatype=GEO.wktLiteral))
+        code, name = m.division_code, m.division_name
+        if code and name and country is not None:  # foreign partners (a French one has its région)
+            d = NamedNode(iris.division(code))
+            self.entity(node, CG.firstLevelDivision, d)
+            self.entity(d, RDF.type, CG.FirstLevelDivision)
+            self.entity(d, RDFS.label, _lit(name))
+            self.entity(d, CG.divisionCode, _lit(code))
+            self.entity(d, CG.country, country)
 
     def funder(self, name: str) -> NamedNode:
         key = _name_key(name)
@@ -231,6 +267,8 @@ class _Builder:
             self.entity(node, RDF.type, CG.ForeignCollectivite)
             self.entity(node, RDFS.label, _lit(fo.name))
             self.entity(node, CG.country, country)
+            if self.links is not None:
+                self.place(node, self.links.places.get((fo.name, fo.country)), country)
             self.page(P, CG.foreignPartner, node)
         if p.embassy:
             e = NamedNode(iris.embassy(p.embassy.name))

@@ -37,6 +37,8 @@ PERSONAL_GRAPH_PREFIX = GRAPH + "personal/"
 SDG_BASE = "http://metadata.un.org/sdg/"
 EU_COUNTRY_BASE = "http://publications.europa.eu/resource/authority/country/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+GEONAMES_BASE = "https://sws.geonames.org/"
+GEONAMES_ONTOLOGY = "https://www.geonames.org/ontology#"
 
 
 def slug(text: str) -> str:
@@ -138,3 +140,23 @@ def dac_sector(code: str) -> str:
 
 def wikidata(qid: str) -> str:
     return WIKIDATA_ENTITY + qid
+
+
+def geonames(geonames_id: int | str) -> str:
+    """A GeoNames feature, as GeoNames writes its IRIs (trailing slash included)."""
+    return f"{GEONAMES_BASE}{geonames_id}/"
+
+
+def geonames_feature_code(code: str, feature_class: str = "P") -> str:
+    """GeoNames ontology feature code individual: "PPLA" -> gn:P.PPLA."""
+    return f"{GEONAMES_ONTOLOGY}{feature_class}.{code}"
+
+
+def geometry(node_iri: str) -> str:
+    """The point geometry of a placed collectivité: one per node, stable with it."""
+    return f"{node_iri}/geometry"
+
+
+def division(code: str) -> str:
+    """A first-level division in GeoNames' coding ("ML.05")."""
+    return f"{ID}division/{slug(code)}"

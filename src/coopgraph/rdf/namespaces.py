@@ -26,6 +26,8 @@ CG = Namespace(ONTOLOGY)
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+GN = Namespace("https://www.geonames.org/ontology#")
 IGEO = Namespace("http://rdf.insee.fr/def/geo#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
@@ -36,6 +38,7 @@ SCHEMA = Namespace("http://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # Prefixes for readable Turtle and for SPARQL shown to people.
@@ -44,6 +47,8 @@ PREFIXES = {
     "dcterms": DCTERMS.base,
     "dcat": DCAT.base,
     "foaf": FOAF.base,
+    "geo": GEO.base,
+    "gn": GN.base,
     "igeo": IGEO.base,
     "org": ORG.base,
     "owl": OWL.base,
@@ -54,6 +59,7 @@ PREFIXES = {
     "sh": SH.base,
     "skos": SKOS.base,
     "void": VOID.base,
+    "wgs84_pos": WGS84.base,
     "xsd": XSD.base,
     "sdg": "http://metadata.un.org/sdg/",
     "country": "http://publications.europa.eu/resource/authority/country/",
