@@ -6,6 +6,9 @@ Everything is read from the store, which records each outcome at ingest:
   names of the French partners of the same page, so the report says what a person can do;
 - countries: a foreign partner's ``cg:country`` is an EU table IRI, or a local concept with
   ``cg:provisional true`` when the name was unknown;
+- foreign places: ``cg:placeStatus`` on a foreign partner (linked: ``skos:exactMatch`` a GeoNames
+  place; placed: ``cg:placedAt`` its seat, an approximation; ambiguous / unmatched: ``cg:placeNote``
+  says why, with the candidates);
 - ODD: ``cg:sdgTarget`` / ``cg:sdgGoal`` IRIs, and ``cg:unlinkedSdgCode`` for codes the UN SDG KOS
   does not have;
 - themes: the concepts the partnerships use, with or without a DAC / SDG mapping;
@@ -24,8 +27,9 @@ from ..rdf import iris
 from ..rdf.namespaces import CG, DCTERMS, PROV, RDFS, SCHEMA, SKOS
 from . import cog, countries, wikidata
 
-KINDS = ("collectivite", "country", "sdg", "theme", "wikidata")
-TITLES = {"collectivite": "French collectivités", "country": "Countries", "sdg": "ODD (UN SDG goals and targets)",
+KINDS = ("collectivite", "country", "place", "sdg", "theme", "wikidata")
+TITLES = {"collectivite": "French collectivités", "country": "Countries", "place": "Foreign places (GeoNames)",
+          "sdg": "ODD (UN SDG goals and targets)",
           "theme": "Themes (DAC / SDG mappings)", "wikidata": "Wikidata"}
 COLUMNS = ["kind", "status", "name", "link", "detail", "pages"]
 
@@ -136,6 +140,36 @@ def _countries(store) -> list[Row]:
     return sorted(by.values(), key=lambda r: (r.status != "unmatched", r.name))
 
 
+def _places(store) -> list[Row]:
+    by: dict[str, Row] = {}
+    for s in _q(store, """
+        SELECT ?fc ?label ?status ?gn ?gname ?placement ?note ?country ?file WHERE {
+          ?p cg:foreignPartner ?fc ; prov:wasDerivedFrom/cg:fileName ?file .
+          ?fc cg:placeStatus ?status ; rdfs:label ?label ; cg:country ?c .
+          OPTIONAL { ?c skos:prefLabel ?country FILTER(LANG(?country) = "fr") }
+          OPTIONAL { ?fc skos:exactMatch|cg:placedAt ?gn FILTER(STRSTARTS(STR(?gn), "https://sws.geonames.org/"))
+                     OPTIONAL { ?gn <https://www.geonames.org/ontology#name> ?gname } }
+          OPTIONAL { ?fc cg:placement ?placement } OPTIONAL { ?fc cg:placeNote ?note } }"""):
+        iri = _v(s, "fc")
+        status = _v(s, "status")
+        row = by.get(iri)
+        # A node described by several pages keeps the best outcome (a page may settle a homonym).
+        if row is None or _RANK[status] < _RANK[row.status]:
+            name = _v(s, "label") + (f" ({_v(s, 'country')})" if _v(s, "country") else "")
+            if status in ("linked", "placed"):
+                detail = _v(s, "gname") + (" — the point of its seat, an approximation"
+                                           if _v(s, "placement") == "seat" else "")
+            else:
+                detail = _v(s, "note")
+            row = by[iri] = Row("place", status, name, _v(s, "gn"), detail, row.pages if row else [])
+        if _v(s, "file") not in row.pages:
+            row.pages.append(_v(s, "file"))
+    return sorted(by.values(), key=lambda r: (_RANK[r.status], r.name))
+
+
+_RANK = {"linked": 2, "placed": 3, "ambiguous": 0, "unmatched": 1}
+
+
 def _sdg(store) -> list[Row]:
     by: dict[tuple[str, str], Row] = {}
     for s in _q(store, """
@@ -212,7 +246,7 @@ def build(store) -> Report:
     wd_rows, ran = _wikidata(store)
     rows = _collectivites(store)
     rows.sort(key=lambda r: ({"ambiguous": 0, "unmatched": 1}.get(r.status, 2), r.name, r.link))
-    rows += _countries(store) + _sdg(store) + _themes(store) + wd_rows
+    rows += _countries(store) + _places(store) + _sdg(store) + _themes(store) + wd_rows
     for r in rows:
         r.pages.sort()
     return Report(rows, ran)
@@ -222,7 +256,7 @@ def build(store) -> Report:
 
 
 def write(report: Report, fmt: str, out: IO[str], problems_only: bool = False) -> None:
-    ok = {"linked", "mapped"}
+    ok = {"linked", "placed", "mapped"}
     rows = [r for r in report.rows if not (problems_only and r.status in ok)]
     if fmt == "json":
         json.dump({"counts": report.counts(), "rows": [asdict(r) for r in rows]}, out, ensure_ascii=False, indent=1)

@@ -68,6 +68,7 @@ TARGET_INFO = {
     "un-sdg": ("UN Sustainable Development Goals Knowledge Organization System (SDG KOS)",
                "http://metadata.un.org/sdg/"),
     "wikidata": ("Wikidata", "https://www.wikidata.org/"),
+    "geonames": ("GeoNames", "https://www.geonames.org/"),
 }
 
 
@@ -264,7 +265,9 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
     g.lit(ds, VOID + "uriSpace", iris.ID)
     g.add(ds, VOID + "vocabulary", iris.ONTOLOGY)
     for v in ("http://schema.org/", "http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#",
-              "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", "http://rdf.insee.fr/def/geo#"):
+              "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", "http://rdf.insee.fr/def/geo#",
+              "http://www.w3.org/2003/01/geo/wgs84_pos#", "http://www.opengis.net/ont/geosparql#",
+              "https://www.geonames.org/ontology#"):
         g.add(ds, VOID + "vocabulary", v)
     for fmt in ("Turtle", "N-Triples", "JSON-LD"):
         g.add(ds, VOID + "feature", "http://www.w3.org/ns/formats/" + fmt)

@@ -87,6 +87,7 @@ TARGETS = {
     "un-sdg": {"namespaces": [iris.SDG_BASE], "predicates": []},
     "wikidata": {"namespaces": ["http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/"],
                  "predicates": []},
+    "geonames": {"namespaces": [iris.GEONAMES_BASE], "predicates": []},
 }
 
 def apply_line_stats(fig: Figures, stats, n_lines: int) -> None:
