@@ -375,6 +375,13 @@ def _commune_place(insee: str) -> tuple[Place | None, bool]:
                if (p.insee[: len(dep)] == dep if p.insee else country != "FR" or p.admin1 == reg)]
     if len(by_name) == 1 and (not by_name[0].insee or by_name[0].insee == insee):
         return by_name[0], True
+    seats = [p for p in by_code if p.feature_code.startswith(("PPLA", "PPLC"))]
+    if len(by_code) > 1 and len(seats) == 1:  # Évry and Courcouronnes: the one that is a seat
+        by_code = seats
+    if len(by_code) == 1:
+        # One place with the commune's code but another name (a commune nouvelle, "Évry-Courcouronnes",
+        # whose GeoNames place is still "Évry"): a point inside the commune, not the commune itself.
+        return by_code[0], False
     return None, False
 
 
@@ -383,7 +390,11 @@ def place_french(kind: str | None, code: str | None, siren: str | None = None, n
     idx = _index()
     if kind == "commune" and code:
         p, exact = _commune_place(code)
-        return PlaceMatch(name, "linked", p, kind, "place") if p and exact else None
+        if p is None:
+            return None
+        return PlaceMatch(name, "linked", p, kind, "place") if exact else PlaceMatch(
+            name, "placed", p, kind, "place", reason="placed at the GeoNames place that carries its INSEE code "
+            "under another name (a former commune)")
     if kind in ("departement", "region") and code:
         seat = idx.cog_seats.get((kind, code))
         p = _commune_place(seat)[0] if seat else None
