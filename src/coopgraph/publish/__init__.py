@@ -310,7 +310,28 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     (outdir / "dataset.rdf").write_bytes(describe.to_rdfxml(description))
     t = lap("description (DCAT-AP check)", t)
 
+    write_map(store, outdir / "map")
+    t = lap("map", t)
     (outdir / "index.html").write_text(pages.landing_page(opts, fig, files), encoding="utf-8")
     lap("pages", t)
     timings["total"] = round(time.perf_counter() - t_start, 3)
     return Result(outdir, files, fig, timings, removed)
+
+
+MAP_STATIC = ("d3.min.js", "topojson-client.min.js", "world-110m.js", "france-50m.js", "coopgraph-map.js",
+              "LICENSE-d3", "LICENSE-topojson-client", "LICENSE-world-atlas")
+
+
+def write_map(store, mapdir: Path) -> None:
+    """The landing page's map: the bundled drawing code and base maps, and the data (map/data.js,
+    a script rather than JSON so that the page works opened from the disk, where fetch() is refused)."""
+    from importlib.resources import files as package_files
+
+    from .mapdata import map_data
+
+    mapdir.mkdir(parents=True, exist_ok=True)
+    static = package_files("coopgraph") / "static" / "map"
+    for name in MAP_STATIC:
+        (mapdir / name).write_bytes((static / name).read_bytes())
+    payload = json.dumps(map_data(store), ensure_ascii=False, separators=(",", ":"))
+    (mapdir / "data.js").write_text("window.COOPGRAPH_MAP_DATA = " + payload + ";\n", encoding="utf-8")

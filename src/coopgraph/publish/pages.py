@@ -1,7 +1,8 @@
 """Pages for people: the landing page (index.html) and the ontology documentation (ontology.html).
 
-Self-contained HTML (inline CSS and SVG, no script, font or service from elsewhere), built with
-string.Template; every value is HTML-escaped.
+Self-contained HTML (inline CSS and SVG, no font or service from elsewhere), built with
+string.Template; every value is HTML-escaped. The landing page's map is drawn by the scripts that
+publish copies into map/ (bundled d3 and base maps, see publish.write_map): nothing is fetched.
 """
 
 from __future__ import annotations
