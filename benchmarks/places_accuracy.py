@@ -98,7 +98,7 @@ def french_share_store(path: Path) -> dict:
           ?x cg:frenchPartner ?c . OPTIONAL { ?c cg:collectiviteKind ?k }
           BIND(COALESCE(?k, "not linked to the COG") AS ?kind)
           OPTIONAL { ?c <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat BIND(?c AS ?placed) } } GROUP BY ?kind"""
-    store = Store.open(path, read_only=True) if hasattr(Store, "open") else Store(path, read_only=True)
+    store = Store(path, read_only=True)
     out = {}
     for row in store.query(q):
         n, p = int(row["n"].value), int(row["p"].value)
@@ -106,6 +106,19 @@ def french_share_store(path: Path) -> dict:
     tot = sum(v["total"] for v in out.values())
     out["all"] = {"total": tot, "placed": sum(v["placed"] for v in out.values()),
                   "share": round(sum(v["placed"] for v in out.values()) / tot, 4) if tot else None}
+    return out
+
+
+def foreign_share_store(path: Path) -> dict:
+    """Foreign partners of a store by place status (linked, placed, ambiguous, unmatched)."""
+    from coopgraph.store import Store
+
+    q = """PREFIX cg: <https://w3id.org/coopgraph/ontology#>
+        SELECT ?status (COUNT(DISTINCT ?f) AS ?n) WHERE { ?x cg:foreignPartner ?f .
+          OPTIONAL { ?f cg:placeStatus ?s } BIND(COALESCE(?s, "none") AS ?status) } GROUP BY ?status"""
+    out = {r["status"].value: int(r["n"].value) for r in Store(path, read_only=True).query(q)}
+    tot = sum(out.values())
+    out["share_with_a_point"] = round((out.get("linked", 0) + out.get("placed", 0)) / tot, 4) if tot else None
     return out
 
 
@@ -119,6 +132,7 @@ def main() -> None:
     result["french_cog"] = french_share_cog()
     if args.store:
         result["french_store"] = french_share_store(args.store)
+        result["foreign_store"] = foreign_share_store(args.store)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.errors:
         for e in errors:
