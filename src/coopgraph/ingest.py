@@ -179,7 +179,7 @@ def _warm_up() -> None:
     from .rdf.convert import curated_concepts
 
     cog.resolve_french_partners(["Angoulême"])
-    places.warm_up(("FR",))  # the file and France's index; other countries' on first use, in each worker
+    places.warm_up()  # every country's index (about a second), shared by the workers
     countries.resolve_country("Mali")
     sdg.target_exists("6.3")
     curated_concepts()

@@ -149,16 +149,21 @@ def _strip_form(key: str, forms: Iterable[str], suffixes: Iterable[str]) -> list
 # Index
 # ---------------------------------------------------------------------------------------------
 class _Index:
-    """Rows are split by country when the file is read; a country's name index is built the first
-    time a partner of that country is resolved (folding 135,000 names takes a second; a page needs
-    two or three countries)."""
+    """The file's first line gives each country's line range; a country's rows are split and indexed
+    the first time a partner of that country is resolved, by the comparison keys the build script
+    precomputed (checked against this module's fold on a sample: folded again if they disagree)."""
 
     def __init__(self) -> None:
         raw = gzip.decompress(refdata.data_file("geonames-cities.tsv.gz").read_bytes()).decode("utf-8")
-        self._rows: dict[str, list[list[str]]] = defaultdict(list)
-        for line in raw.splitlines()[1:]:
-            row = line.split("\t")
-            self._rows[row[2]].append(row)
+        lines = raw.split("\n")
+        self._lines = lines[2:]
+        self._ranges: dict[str, tuple[int, int]] = {}
+        for item in lines[0].removeprefix("# countries ").split():
+            cc, a, b = item.split(":")
+            self._ranges[cc] = (int(a), int(b))
+        step = max(1, len(self._lines) // 50)
+        sample = [row.split("\t") for row in self._lines[:-1:step]]
+        self.keys_ok = all(row[10].split("|")[0] == fold(row[1]) for row in sample)
         self._countries: dict[str, _Country] = {}
         text = refdata.data_file("geonames-admin1.tsv").read_text(encoding="utf-8")
         self.admin1_names: dict[str, str] = {}
@@ -176,28 +181,64 @@ class _Index:
     def country(self, cc: str) -> "_Country":
         c = self._countries.get(cc)
         if c is None:
-            c = self._countries[cc] = _Country(self._rows.get(cc, ()))
+            a, b = self._ranges.get(cc, (0, 0))
+            c = self._countries[cc] = _Country(self._lines[a:b], self.keys_ok)
         return c
 
     def countries(self) -> list[str]:
-        return sorted(self._rows)
+        return sorted(self._ranges)
 
 
 class _Country:
-    def __init__(self, rows) -> None:
-        self.by_name: dict[str, list[Place]] = defaultdict(list)
-        self.by_insee: dict[str, list[Place]] = defaultdict(list)
-        self.seats: dict[str, list[Place]] = defaultdict(list)  # "ML.05" -> its PPLA / PPLC places
-        self.places: list[Place] = []
-        for gid, name, cc, fc, a1, insee, pop, lat, lon, alts in rows:
-            p = Place(int(gid), name, cc, fc, a1, insee, int(pop or 0), lat, lon)
-            self.places.append(p)
-            for k in {fold(name)} | {fold(a) for a in alts.split("|") if a}:
-                self.by_name[k].append(p)
-            if insee:
-                self.by_insee[insee].append(p)
-            if fc in ("PPLA", "PPLC") and a1:
-                self.seats[p.division_code].append(p)
+    """One country's places, indexed by comparison key. Places are made from their line when a lookup
+    returns them: warming up every country before ingest forks its workers costs a dict per country."""
+
+    def __init__(self, lines: list[str], keys_ok: bool) -> None:
+        self.lines = lines
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        for line in lines:
+            keys = line[line.rindex("\t") + 1:]
+            if not keys_ok:
+                f = line.split("\t")
+                keys = "|".join({fold(f[1])} | {fold(a) for a in f[9].split("|") if a})
+            for k in keys.split("|"):
+                self._by_name[k].append(line)
+        self._by_insee: dict[str, list[Place]] | None = None
+        self._seats: dict[str, list[Place]] | None = None
+
+    def named(self, key: str) -> list[Place]:
+        return [_place(line) for line in self._by_name.get(key, ())]
+
+    @property
+    def places(self) -> list[Place]:
+        return [_place(line) for line in self.lines]
+
+    def _split(self) -> None:
+        self._by_insee, self._seats = defaultdict(list), defaultdict(list)
+        for p in self.places:
+            if p.insee:
+                self._by_insee[p.insee].append(p)
+            if p.feature_code in ("PPLA", "PPLC") and p.admin1:
+                self._seats[p.division_code].append(p)
+
+    @property
+    def by_insee(self) -> dict[str, list[Place]]:
+        if self._by_insee is None:
+            self._split()
+        return self._by_insee
+
+    @property
+    def seats(self) -> dict[str, list[Place]]:
+        """ "ML.05" -> the division's PPLA / PPLC places."""
+        if self._seats is None:
+            self._split()
+        return self._seats
+
+
+@functools.lru_cache(maxsize=None)
+def _place(line: str) -> Place:
+    gid, name, cc, fc, a1, insee, pop, lat, lon, _alts, _keys = line.split("\t")
+    return Place(int(gid), name, cc, fc, a1, insee, int(pop or 0), lat, lon)
 
 
 def _division_keys(name: str) -> set[str]:
@@ -215,11 +256,15 @@ def _index() -> _Index:
     return _Index()
 
 
-def warm_up(countries: Iterable[str] = ("FR",)) -> None:
-    """Build the index now (ingest calls it before forking its workers, which then share it)."""
+def warm_up(countries: Iterable[str] | None = None) -> None:
+    """Build the index now, for `countries` (ISO alpha-2) or all: ingest calls it before forking its
+    workers, which then share it instead of each building the countries it meets."""
     idx = _index()
-    for cc in countries:
+    for cc in idx.countries() if countries is None else countries:
         idx.country(cc)
+    idx.country("FR").by_insee  # noqa: B018 (built now, shared)
+    _communes()
+    _groups()
 
 
 def division_name(code: str) -> str | None:
@@ -242,7 +287,7 @@ def _municipal(cands: Iterable[Place]) -> list[Place]:
 def _lookup(country: str, cores: list[str]) -> list[Place]:
     c = _index().country(country)
     for core in cores:
-        found = _municipal(c.by_name.get(core, ()))
+        found = _municipal(c.named(core))
         if found:
             return found
     return []
@@ -371,7 +416,7 @@ def _commune_place(insee: str) -> tuple[Place | None, bool]:
     if len(same) == 1:
         return same[0], True
     # GeoNames leaves the code off some places (Paris): name and département (région when no code).
-    by_name = [p for p in _municipal(idx.country(country).by_name.get(key, ()))
+    by_name = [p for p in _municipal(idx.country(country).named(key))
                if (p.insee[: len(dep)] == dep if p.insee else country != "FR" or p.admin1 == reg)]
     if len(by_name) == 1 and (not by_name[0].insee or by_name[0].insee == insee):
         return by_name[0], True
