@@ -138,3 +138,24 @@ def test_map_screenshot_is_kept(release, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, ARTIFACTS / "landing-page-map.png")
+
+
+def test_map_data_is_json_with_consistent_indexes(release):
+    """The core function the web server calls: a JSON-able dict whose indexes point where they say."""
+    from coopgraph.publish.mapdata import map_data
+    from coopgraph.store import Store
+
+    out, cli = release
+    data = json.loads(json.dumps(map_data(Store(cli.store, read_only=True))))
+    assert set(data) == {"partnerships", "foreign", "french", "countries", "themes"}
+    assert len(data["partnerships"]) == 9
+    segou = next(p for p in data["partnerships"] if "Angoulême – Ségou" in p["title"])
+    assert sorted(data["foreign"][i]["name"] for i in segou["foreign"]) == ["Intercommunalité Balanzan", "Ségou"]
+    assert sorted(data["french"][i]["name"] for i in segou["french"]) == [
+        "Angoulême", "Communauté d'agglomération du Grand Angoulême"]
+    assert data["themes"][segou["theme"]] == "Politique, humanitaire et coopération transfrontalière"
+    s = next(f for f in data["foreign"] if f["name"] == "Ségou")
+    assert (s["lat"], s["lon"], s["country"], s["placement"]) == (13.4317, -6.2157, "MLI", "place")
+    assert data["countries"]["MLI"] == "Mali"
+    published = json.loads((out / "map" / "data.js").read_text(encoding="utf-8").split("=", 1)[1].rstrip().rstrip(";"))
+    assert published == data

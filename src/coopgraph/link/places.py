@@ -125,20 +125,15 @@ _QUALIFIER = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*$")
 
 
 def _strip_form(key: str, forms: Iterable[str], suffixes: Iterable[str]) -> list[str] | None:
-    """The name's cores once one of ``forms`` is taken off ("commune de la paz" -> ["la paz", "paz"])."""
+    """The name's cores once one of ``forms`` is taken off, longest first: "commune de la paz" ->
+    ["de la paz", "la paz", "paz"] (the article may be the place's own: "La Paz" before "Paz")."""
     for form in forms:
         if key == form:
             return None
         if key.startswith(form + " "):
             rest = key[len(form) + 1:]
-            cores = []
-            for j in _JOIN:
-                if j and rest.startswith(j) and len(rest) > len(j):
-                    cores.append(rest[len(j):])
-            if not cores or rest.split(" ", 1)[0] in ("la", "le", "les", "l", "el", "al"):
-                cores.insert(0, rest)  # "Commune de La Paz": the article may be the place's own
-            cores.append(rest)
-            return list(dict.fromkeys(cores))
+            cores = {rest[len(j):] for j in _JOIN if rest.startswith(j) and len(rest) > len(j)}
+            return sorted(cores, key=lambda c: (-len(c), c))
     for suf in suffixes:
         if key.endswith(suf) and len(key) > len(suf):
             return [key[: -len(suf)]]
