@@ -164,7 +164,7 @@ def test_void_linksets_count_the_links(release: Path):
         by_target.setdefault(target.rsplit("#target-", 1)[-1], {})[pred] = n
     cg = "https://w3id.org/coopgraph/ontology#"
     mali = sum(1 for ln in ours if f"<{cg}country> <http://publications.europa.eu/resource/authority/country/" in ln)
-    assert by_target["eu-countries"][cg + "country"] == mali == 3  # two partners and Ségou's division (ML.05)
+    assert by_target["eu-countries"][cg + "country"] == mali == 2
     geonames = sum(1 for ln in ours if "<http://www.w3.org/2004/02/skos/core#exactMatch> <https://sws.geonames.org/" in ln)
     assert by_target["geonames"]["http://www.w3.org/2004/02/skos/core#exactMatch"] == geonames == 2  # Ségou, Angoulême
     targets = sum(1 for ln in ours if f"<{cg}sdgTarget> <http://metadata.un.org/sdg/" in ln)

@@ -200,7 +200,7 @@ class _Builder:
             self.entity(d, RDF.type, CG.FirstLevelDivision)
             self.entity(d, RDFS.label, _lit(name))
             self.entity(d, CG.divisionCode, _lit(code))
-            self.entity(d, CG.country, country)
+            self.entity(d, DCTERMS.isPartOf, country)  # not cg:country, whose domain is a collectivité
 
     def funder(self, name: str) -> NamedNode:
         key = _name_key(name)
