@@ -130,3 +130,22 @@ def test_resolver_forms(name, country, status, gid):
     m = places.resolve_foreign(name, country)
     assert (m.status, m.place.geonames_id if m.place else None) == (status, gid), m
     assert m.exact == (status == "linked")
+
+
+def test_a_homonym_settled_differently_by_two_pages_makes_two_nodes(tmp_path):
+    """"Commune d'Ifrane" beside "Région de Fès-Meknès" on one page and beside "Région de Béni
+    Mellal-Khénifra" on another: two places, so two nodes, each with one point (and the shapes pass)."""
+    text = KAYES.read_text(encoding="utf-8")
+    other = tmp_path / "fixture-places-ifrane-bis.txt"
+    other.write_text(text.replace("Région de Fès-Meknès |", "Région de Béni Mellal-Khénifra |")
+                     .replace("Pointe-Noire : eau potable", "Pointe-Noire (bis) : eau potable"), encoding="utf-8")
+    c = CLI(tmp_path / "store")
+    r = c("ingest", KAYES, other)
+    assert r.code == 0, r.err
+    rows = c.rows(Q + """SELECT ?x ?m ?lat WHERE { ?p cg:foreignPartner ?x . ?x rdfs:label ?l ;
+        skos:exactMatch ?m ; wgs:lat ?lat FILTER(?l IN ("Commune d'Ifrane", "Tabia")) } ORDER BY ?x""")
+    got = {(r["x"].rsplit("/", 2)[-2], r["m"]) for r in rows}
+    assert got == {("commune-d-ifrane", GN + "2546917/"), ("commune-d-ifrane", GN + "2543394/"),
+                   ("tabia", GN + "2532214/")}, rows
+    assert len({r["x"] for r in rows}) == len(rows) == 3  # one point per node
+    assert c("validate").code == 0

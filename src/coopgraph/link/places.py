@@ -74,6 +74,7 @@ class PlaceMatch:
     candidates: tuple[str, ...] = ()
     reason: str | None = None
     division: str | None = None  # for a region: the first-level division it is ("ML.03"), when known
+    settled: bool = False  # a homonym that the page's context settled (its node is keyed by the place)
 
     @property
     def division_code(self) -> str | None:
@@ -338,9 +339,11 @@ def _resolve_foreign(name: str, base: str, country: str, divisions: frozenset[st
     if cores is None:
         return PlaceMatch(name, "unmatched", reason="a form word without a name")
     cores = [key] + cores  # "Mexico City" is GeoNames' own name
-    cands = _settle(_lookup(country, cores), divisions)
+    found = _lookup(country, cores)
+    cands = _settle(found, divisions)
     if len(cands) == 1:
-        return PlaceMatch(name, "linked", cands[0], "municipality", "place")
+        return PlaceMatch(name, "linked", cands[0], "municipality", "place", settled=len(found) > 1,
+                          reason="settled by a division the page names" if len(found) > 1 else None)
     if cands:
         return PlaceMatch(name, "ambiguous", kind="municipality",
                           candidates=tuple(p.label() for p in sorted(cands, key=lambda p: p.geonames_id)),

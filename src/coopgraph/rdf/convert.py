@@ -166,7 +166,9 @@ class _Builder:
     def foreign(self, name: str, country_name: str) -> tuple[NamedNode, NamedNode]:
         """A foreign collectivité's node (keyed by its country, so namesakes abroad stay apart)."""
         country = self.country(country_name)
-        return NamedNode(iris.foreign_collectivite(name, country.value.rsplit("/", 1)[-1].lower())), country
+        m = self.links.places.get((name, country_name)) if self.links else None
+        settled = m.place.geonames_id if m is not None and m.settled and m.place else None
+        return NamedNode(iris.foreign_collectivite(name, country.value.rsplit("/", 1)[-1].lower(), settled)), country
 
     def place(self, node: NamedNode, m: "PlaceMatch | None", country: NamedNode | None = None) -> None:
         """Where a collectivité is: its GeoNames place (exactMatch when it is that place, cg:placedAt

@@ -98,8 +98,11 @@ def french_collectivite(name: str, kind: str | None = None, code: str | None = N
     return f"{ID}collectivite/{name_key(name)}"
 
 
-def foreign_collectivite(name: str, country_key: str) -> str:
-    return f"{ID}foreign/{country_key}/{name_key(name)}"
+def foreign_collectivite(name: str, country_key: str, geonames_id: int | None = None) -> str:
+    """By name within its country; a homonym that its page settles also by its GeoNames place, so that
+    two pages naming two different "Ifrane" of Morocco never make one node with two points."""
+    base = f"{ID}foreign/{country_key}/{name_key(name)}"
+    return f"{base}/gn-{geonames_id}" if geonames_id else base
 
 
 def organisation(name: str) -> str:
