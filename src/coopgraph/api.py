@@ -151,9 +151,11 @@ class Atlas:
         q = _queries.get(name)
         if q.is_update:
             raise _queries.QueryError(f"{name} is a SPARQL Update; run it with coopgraph query --allow-update")
+        from . import engine
+
         lookup = _StoreLookup(self.store)
         text = _queries.bind(q, {k: str(v) for k, v in params.items()}, lookup)
-        return Rows(lookup.select(text))
+        return Rows(engine.select(self.store, text, name))
 
     def sparql(self, text: str, *, allow_service: bool = False):
         """Run a SPARQL query on the open graph, with the CLI's prefixes (cg:, dcterms:, skos:, ...).
@@ -256,9 +258,12 @@ class Atlas:
 
     def search(self, text: str, *, limit: int = 50) -> Rows:
         """Partnerships whose title, texts or partner/funder names hold every word of `text`
-        (accents and case ignored), best first."""
-        rows = self.query("search-partnerships", text=text)
-        return rows if len(rows) <= limit else _cut(rows, limit)
+        (accents and case ignored), best first: columns partnership, title, score (bm25, higher
+        is better) and snippet (the matching words in [brackets]). From the full-text index
+        beside the store (search.py), kept in step with every write."""
+        from . import engine
+
+        return Rows(engine.search(self.store, text, limit))
 
     # -- exports (IATI, tables) ----------------------------------------------------------------
     def export_iati(self, path: str | Path, *, reporting_org_ref: str | None = None,
@@ -281,11 +286,6 @@ class Atlas:
         from .export.tables import export_tables
 
         return export_tables(self.store, outdir, xlsx=xlsx)
-
-
-def _cut(rows: Rows, limit: int) -> Rows:
-    out = Rows(_results.Table(rows.variables, rows.table.rows[:limit]))
-    return out
 
 
 def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Atlas:  # noqa: A001

@@ -1,0 +1,194 @@
+"""How saved queries are answered on the embedded store: the text as written, helped by derived data.
+
+The saved queries stay portable SPARQL (they run unchanged on any endpoint); what makes them fast
+here lives in this layer, never in their text:
+- a result cache (`ResultCache`): a repeated question on an unchanged store is answered from
+  memory. Keyed by the query text after binding and by the state of the store the handle reads
+  (the generation it was opened at, and the writes made through it since), bounded in bytes (LRU);
+- `search-partnerships` takes its candidates from the full-text index (search.py), then runs the
+  saved query itself on those candidates only, so its rows are the query's rows.
+Every helper here falls back on the plain query when its derived data is missing or not valid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from collections import OrderedDict
+
+from . import results as _results
+
+CACHE_ENV = "COOPGRAPH_RESULT_CACHE_MB"
+
+
+def _size(table: _results.Table) -> int:
+    """A rough count of the bytes a table holds (the cache's budget is in these units)."""
+    n = 64 * (len(table.rows) + 1)
+    for row in table.rows:
+        for c in row:
+            n += 72 if c is None else 120 + len(c.value) + len(c.datatype or "")
+    return n
+
+
+class ResultCache:
+    """Answers by (store key, query text), least recently used dropped first beyond `max_bytes`."""
+
+    def __init__(self, max_bytes: int | None = None):
+        if max_bytes is None:
+            try:
+                max_bytes = int(float(os.environ.get(CACHE_ENV) or 64) * 1024 * 1024)
+            except ValueError:
+                max_bytes = 64 * 1024 * 1024
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self.bytes = 0
+        self.hits = self.misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key: tuple, value, size: int) -> None:
+        if size > self.max_bytes // 4:  # one huge answer would push out everything else
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self._items[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes and self._items:
+                _, (_, s) = self._items.popitem(last=False)
+                self.bytes -= s
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+RESULTS = ResultCache()  # one per process: the CLI, the Python API and the server share it
+
+
+def store_key(store) -> tuple:
+    """What the store handle reads: the same key, the same answers."""
+    return (str(store.path.resolve()), store.opened_generation, store.local_writes)
+
+
+def select(store, text: str, name: str | None = None, cache: ResultCache | None = RESULTS) -> _results.Table:
+    """The rows of SELECT `text` (a saved query `name` after binding, or any query) on `store`."""
+    key = (store_key(store), text)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    table = None
+    if name == "search-partnerships":
+        table = _search_partnerships(store, text)
+    if table is None:
+        table = _results.from_oxigraph(store.query(text))
+    if cache is not None and store_key(store) == key[0]:
+        cache.put(key, table, _size(table))
+    return table
+
+
+def search(store, text: str, limit: int = 50, cache: ResultCache | None = RESULTS) -> _results.Table:
+    """Full-text search (Atlas.search): partnership, title, score, snippet, best first."""
+    from pyoxigraph import NamedNode  # noqa: F401  (the IRIs below come from the store)
+
+    key = (store_key(store), "search", text, int(limit))
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    found = with_index(store, lambda index: index.search(text, limit))
+    if found is None:  # a writer that has written: an index of what it reads now
+        from .search import SearchIndex
+
+        index = SearchIndex(None)
+        index.rebuild(store.open)
+        found = (index.search(text, limit),)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    table = _results.Table(["partnership", "title", "score", "snippet"], [
+        [_results.Cell(iri, "uri"), _results.Cell(title, "literal", None, "fr"),
+         _results.Cell(repr(score), "literal", xsd + "double"), _results.Cell(snip, "literal", None, "fr")]
+        for iri, title, score, snip in found[0]])
+    if cache is not None:
+        cache.put(key, table, _size(table))
+    return table
+
+
+# -- search-partnerships: candidates from the full-text index, then the saved query on them -------
+_TEXT_VALUES = re.compile(r"VALUES\s+\?text\s*\{[^{}]*\}", re.IGNORECASE)
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _search_partnerships(store, text: str) -> _results.Table | None:
+    found = [m for m in _TEXT_VALUES.finditer(text) if not _in_comment(text, m.start())]
+    if len(found) != 1 or "?partnership" not in text:
+        return None
+    from pyoxigraph import Literal, Store as OxStore
+
+    block = found[0].group(0)
+    try:
+        values = [s["text"] for s in OxStore().query(f"SELECT ?text WHERE {{ {block} }}")]
+    except (SyntaxError, OSError, RuntimeError):
+        return None
+    if len(values) != 1 or not isinstance(values[0], Literal) or values[0].language \
+            or values[0].datatype.value != _STRING:
+        return None
+    found_in = with_index(store, lambda index: index.candidates(values[0].value))
+    if found_in is None or found_in[0] is None:
+        return None
+    candidates = found_in[0]
+    from pyoxigraph import NamedNode
+
+    restrict = "VALUES ?partnership { " + " ".join(str(NamedNode(c)) for c in candidates) + " }"
+    at = found[0].end()
+    return _results.from_oxigraph(store.query(text[:at] + "\n  " + restrict + text[at:]))
+
+
+def _in_comment(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return "#" in text[line_start:pos]
+
+
+_PRIVATE: dict[tuple, object] = {}  # store key → an in-memory index built by a reader
+_PRIVATE_LOCK = threading.Lock()
+
+
+def with_index(store, read):
+    """(read(index),) on the store's full-text index when it describes the state this handle reads;
+    else on a private in-memory index built from the store (once per store state: a writer that
+    died, an index from another generation, a store made before the index). None for a writable
+    handle that has written (its index is rebuilt when it closes): answer without the index."""
+    from .search import SearchIndex
+
+    if not store.read_only and store.local_writes:
+        return None
+    with store.search.reading(store.opened_generation) as usable:
+        if usable:
+            return (read(store.search),)
+    key = store_key(store)
+    with _PRIVATE_LOCK:
+        index = _PRIVATE.get(key)
+        if index is None:
+            print("coopgraph: the search index is missing or stale; building it in memory "
+                  "(the next writer rebuilds it on disk)", file=sys.stderr)
+            index = SearchIndex(None)
+            index.rebuild(store.open)
+            _PRIVATE.clear()
+            _PRIVATE[key] = index
+        return (read(index),)
