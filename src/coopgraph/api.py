@@ -66,7 +66,12 @@ class Rows(list):
     """
 
     def __init__(self, table: _results.Table):
-        super().__init__({v: to_python(c) for v, c in zip(table.variables, row)} for row in table.rows)
+        # A cached table (engine.py) keeps its converted rows: a repeated answer only copies them.
+        converted = getattr(table, "python_rows", None)
+        if converted is None:
+            converted = [{v: to_python(c) for v, c in zip(table.variables, row)} for row in table.rows]
+            table.python_rows = converted
+        super().__init__(dict(r) for r in converted)
         self.variables: list[str] = list(table.variables)
         self.table = table
 

@@ -29,7 +29,7 @@ def _size(table: _results.Table) -> int:
     for row in table.rows:
         for c in row:
             n += 72 if c is None else 120 + len(c.value) + len(c.datatype or "")
-    return n
+    return 2 * n  # and the same again for the rows as Python values (api.Rows keeps them on the table)
 
 
 class ResultCache:
