@@ -108,13 +108,30 @@ def list_queries() -> dict[str, _queries.SavedQuery]:
 class Atlas:
     """An open coopgraph store. Use `coopgraph.open()`; close it (or use `with`) when done."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+                 memory: bool | None = None):
+        from . import engine
+
         self.store = Store(path, read_only=read_only, wait=wait)
         self.path = self.store.path
         self.read_only = read_only
+        # A long-lived process answers from an in-memory copy of the open graph (engine.py).
+        self.store.memory = engine.memory_wanted() if memory is None else memory
+        if self.store.memory:
+            engine.memory_copy(self.store)  # start loading now; the disk answers until it is ready
 
     # -- lifecycle ---------------------------------------------------------------------------
+    def wait_for_memory(self, timeout: float | None = None) -> bool:
+        """Wait until the in-memory copy (memory=True) is loaded; False if there is none."""
+        from . import engine
+
+        copy = engine.memory_copy(self.store)
+        return copy.wait(timeout) if copy is not None else False
+
     def close(self) -> None:
+        copy = getattr(self.store, "_memory_copy", None)
+        if copy is not None:
+            copy.ready.wait()  # it reads the store: let it finish before the store closes
         if self.store.open is not None:
             self.store.close()
 
@@ -293,10 +310,14 @@ class Atlas:
         return export_tables(self.store, outdir, xlsx=xlsx)
 
 
-def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Atlas:  # noqa: A001
+def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,  # noqa: A001
+         memory: bool | None = None) -> Atlas:
     """Open (or create) the store at `path` (default: $COOPGRAPH_STORE, else ~/.local/share/coopgraph/store).
 
     read_only=True only reads (many readers may share a store; a missing store is an error).
     A writer waits up to `wait` seconds (default $COOPGRAPH_LOCK_WAIT, else 30) for another one.
+    memory=True (default $COOPGRAPH_MEMORY): for long-lived processes such as a server, answer
+    queries from an in-memory copy of the open graph, loaded in the background (about 0.3 GB and
+    a few seconds per 1,000,000 triples); `atlas.wait_for_memory()` waits for it.
     """
-    return Atlas(path, read_only=read_only, wait=wait)
+    return Atlas(path, read_only=read_only, wait=wait, memory=memory)

@@ -6,7 +6,12 @@ here lives in this layer, never in their text:
   memory. Keyed by the query text after binding and by the state of the store the handle reads
   (the generation it was opened at, and the writes made through it since), bounded in bytes (LRU);
 - `search-partnerships` takes its candidates from the full-text index (search.py), then runs the
-  saved query itself on those candidates only, so its rows are the query's rows.
+  saved query itself on those candidates only, so its rows are the query's rows;
+- a long-lived process (the server, `coopgraph.open(..., memory=True)`, or $COOPGRAPH_MEMORY=1)
+  answers from an in-memory pyoxigraph copy of the open graph (`MemoryCopy`), loaded from the
+  N-Triples cache in a background thread, and from the disk until it is ready. On-disk
+  pyoxigraph decodes every term through RocksDB; in memory the same plain queries run 2-5x faster.
+  The copy is tied to the store state it was loaded for (store_key): a write makes a new one.
 Every helper here falls back on the plain query when its derived data is missing or not valid.
 """
 
@@ -95,10 +100,11 @@ def select(store, text: str, name: str | None = None, cache: ResultCache | None 
         if hit is not None:
             return hit
     table = None
+    db = reader(store)
     if name == "search-partnerships":
-        table = _search_partnerships(store, text)
+        table = _search_partnerships(store, db, text)
     if table is None:
-        table = _results.from_oxigraph(store.query(text))
+        table = _results.from_oxigraph(db.query(text, use_default_graph_as_union=True))
     if cache is not None and store_key(store) == key[0]:
         cache.put(key, table, _size(table))
     return table
@@ -135,7 +141,7 @@ _TEXT_VALUES = re.compile(r"VALUES\s+\?text\s*\{[^{}]*\}", re.IGNORECASE)
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _search_partnerships(store, text: str) -> _results.Table | None:
+def _search_partnerships(store, db, text: str) -> _results.Table | None:
     found = [m for m in _TEXT_VALUES.finditer(text) if not _in_comment(text, m.start())]
     if len(found) != 1 or "?partnership" not in text:
         return None
@@ -157,7 +163,7 @@ def _search_partnerships(store, text: str) -> _results.Table | None:
 
     restrict = "VALUES ?partnership { " + " ".join(str(NamedNode(c)) for c in candidates) + " }"
     at = found[0].end()
-    return _results.from_oxigraph(store.query(text[:at] + "\n  " + restrict + text[at:]))
+    return _results.from_oxigraph(db.query(text[:at] + "\n  " + restrict + text[at:], use_default_graph_as_union=True))
 
 
 def _in_comment(text: str, pos: int) -> bool:
@@ -192,3 +198,79 @@ def with_index(store, read):
             _PRIVATE.clear()
             _PRIVATE[key] = index
         return (read(index),)
+
+
+# -- the in-memory copy -------------------------------------------------------------------------
+MEMORY_ENV = "COOPGRAPH_MEMORY"
+
+
+def memory_wanted() -> bool:
+    return os.environ.get(MEMORY_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+class MemoryCopy:
+    """The open graph (every named graph, the bookkeeping one aside) in an in-memory pyoxigraph
+    store, loaded in a background thread from the store's N-Triples chunks (the cache when valid)."""
+
+    def __init__(self, store):
+        self.key = store_key(store)
+        self.db = None
+        self.quads = 0
+        self.load_seconds = None
+        self.error: BaseException | None = None
+        self.ready = threading.Event()
+        self._thread = threading.Thread(target=self._load, args=(store,), name="coopgraph-memory-copy", daemon=True)
+        self._thread.start()
+
+    def _load(self, store) -> None:
+        import time
+
+        from pyoxigraph import RdfFormat, Store as OxStore
+
+        from .dumpcache import ntriples_to_nquads
+        from .store import BULK_LIMIT
+
+        t = time.perf_counter()
+        try:
+            db = OxStore()
+            batch: list[bytes] = []
+            size = 0
+            for graph, nt in store.open_chunks():
+                batch.append(ntriples_to_nquads(nt, graph))
+                size += nt.count(b"\n")
+                if size >= BULK_LIMIT:
+                    db.bulk_load(b"".join(batch), format=RdfFormat.N_QUADS)
+                    batch, size = [], 0
+            if batch:
+                db.bulk_load(b"".join(batch), format=RdfFormat.N_QUADS)
+            self.quads = len(db)
+            self.db = db
+            self.load_seconds = time.perf_counter() - t
+        except BaseException as e:  # the disk answers instead; say why once
+            self.error = e
+            print(f"coopgraph: no in-memory copy of the store ({e}); answering from the disk", file=sys.stderr)
+        finally:
+            self.ready.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.ready.wait(timeout)
+        return self.db is not None
+
+
+def memory_copy(store) -> MemoryCopy | None:
+    """The store's in-memory copy for the state this handle reads (started if needed)."""
+    if not getattr(store, "memory", False):
+        return None
+    copy = getattr(store, "_memory_copy", None)
+    if copy is None or copy.key != store_key(store):
+        copy = MemoryCopy(store)  # a write through this handle: the old copy is dropped
+        store._memory_copy = copy
+    return copy
+
+
+def reader(store):
+    """Where to run a query: the in-memory copy when it is loaded for this state, else the disk."""
+    copy = memory_copy(store)
+    if copy is not None and copy.ready.is_set() and copy.db is not None:
+        return copy.db
+    return store.open

@@ -63,3 +63,34 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used():
     assert cache.get(("k", 0)) is table and cache.get(("k", 1)) is None
     cache.put(("huge",), table, 20_000)  # over a quarter of the budget: not kept
     assert cache.get(("huge",)) is None
+
+
+CASES = [("sanitation-cofunders", {}), ("sanitation-cofunders", {"country": "Sénégal"}),
+         ("funders-ranking", {"country": "Mali", "year": "2021"}), ("funding-by-year", {}),
+         ("search-partnerships", {"text": "EAU"}), ("partners-of", {}), ("stats", {}), ("countries", {}),
+         ("themes-by-country", {"country": "Mali"}), ("one-percent-funding", {}), ("sdg-coverage", {})]
+
+
+def test_the_in_memory_copy_gives_the_disks_rows_and_follows_writes(tmp_path):
+    cli = CLI(tmp_path / "store")
+    assert cli("ingest", SEED, *sorted(PAGES.glob("fixture-*.txt"))).code == 0
+    with coopgraph.open(cli.store, read_only=True, memory=False) as disk:
+        expected = {(n, tuple(p.items())): disk.query(n, **p) for n, p in CASES}
+    engine.RESULTS.clear()
+    with coopgraph.open(cli.store, read_only=True, memory=True) as atlas:
+        assert atlas.wait_for_memory(120)
+        copy = engine.memory_copy(atlas.store)
+        assert copy.quads > 5000 and engine.reader(atlas.store) is copy.db
+        for (n, p), rows in expected.items():
+            assert atlas.query(n, **dict(p)) == rows, n
+    engine.RESULTS.clear()
+    with coopgraph.open(cli.store, memory=True) as atlas:  # a writer: a new copy after each write
+        assert atlas.wait_for_memory(120)
+        first = engine.memory_copy(atlas.store)
+        before = atlas.query("stats")[0]["partnerships"]
+        atlas.update('DELETE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } } '
+                     'WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> ; '
+                     '<http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(STR(?t), "Ségou")) } }')
+        assert atlas.wait_for_memory(120)
+        assert engine.memory_copy(atlas.store) is not first
+        assert atlas.query("stats")[0]["partnerships"] == before - 1
