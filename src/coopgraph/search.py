@@ -161,6 +161,10 @@ class SearchIndex:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA_SQL)
+            rank = f"bm25({', '.join(map(str, WEIGHTS))})"
+            if where == ":memory:" or db.execute("SELECT 1 FROM words_config WHERE k = 'rank' AND v = ?",
+                                                 (rank,)).fetchone() is None:
+                db.execute("INSERT INTO words (words, rank) VALUES ('rank', ?)", (rank,))
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -317,12 +321,19 @@ class SearchIndex:
         match = fts_query(text)
         if not match:
             return []
+        # ORDER BY rank (bm25 with WEIGHTS, see _connect): FTS5 ranks inside its own cursor and
+        # computes snippets for the rows kept only — a common word matches most partnerships.
         rows = self._db.execute(
-            f"""SELECT p.iri, p.title, -bm25(words, {', '.join(map(str, WEIGHTS))}) AS score,
-                       snippet(words, -1, '[', ']', '…', 12)
-                FROM words JOIN page p ON p.pid = words.rowid
-                WHERE words MATCH ? ORDER BY score DESC, p.title, p.iri LIMIT ?""", (match, int(limit)))
-        return [(iri, title, round(score, 4), snip) for iri, title, score, snip in rows]
+            """SELECT rowid, -rank, snippet(words, -1, '[', ']', '…', 12) FROM words
+               WHERE words MATCH ? ORDER BY rank LIMIT ?""", (match, int(limit))).fetchall()
+        titles = dict(self._db.execute(
+            f"SELECT pid, iri || char(0) || title FROM page WHERE pid IN ({','.join('?' * len(rows))})",
+            [r[0] for r in rows]).fetchall()) if rows else {}
+        out = []
+        for pid, score, snip in rows:
+            iri, _, title = titles[pid].partition("\0")
+            out.append((iri, title, round(score, 4), snip))
+        return out
 
     def candidates(self, text: str) -> list[str] | None:
         """Partnerships whose title or summary may contain `text` ignoring letter case (a superset
