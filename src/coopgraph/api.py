@@ -176,8 +176,9 @@ class Atlas:
         from . import engine
 
         lookup = _StoreLookup(self.store)
-        text = _queries.bind(q, {k: str(v) for k, v in params.items()}, lookup)
-        return Rows(engine.select(self.store, text, name))
+        given = {k: str(v) for k, v in params.items()}
+        text = _queries.bind(q, given, lookup)
+        return Rows(engine.select(self.store, text, name, given=given, lookup=lookup))
 
     def sparql(self, text: str, *, allow_service: bool = False):
         """Run a SPARQL query on the open graph, with the CLI's prefixes (cg:, dcterms:, skos:, ...).

@@ -5,6 +5,8 @@ here lives in this layer, never in their text:
 - a result cache (`ResultCache`): a repeated question on an unchanged store is answered from
   memory. Keyed by the query text after binding and by the state of the store the handle reads
   (the generation it was opened at, and the writes made through it since), bounded in bytes (LRU);
+- on the on-disk database, a saved query with a *disk plan* (disk_plans/, see its README) runs
+  that plan: the same question with its joins arranged for Oxigraph's disk, same rows (tested);
 - `search-partnerships` takes its candidates from the full-text index (search.py), then runs the
   saved query itself on those candidates only, so its rows are the query's rows;
 - a long-lived process (the server, `coopgraph.open(..., memory=True)`, or $COOPGRAPH_MEMORY=1)
@@ -17,6 +19,7 @@ Every helper here falls back on the plain query when its derived data is missing
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -92,8 +95,11 @@ def store_key(store) -> tuple:
     return (str(store.path.resolve()), store.opened_generation, store.local_writes)
 
 
-def select(store, text: str, name: str | None = None, cache: ResultCache | None = RESULTS) -> _results.Table:
-    """The rows of SELECT `text` (a saved query `name` after binding, or any query) on `store`."""
+def select(store, text: str, name: str | None = None, cache: ResultCache | None = RESULTS,
+           given: dict[str, str] | None = None, lookup=None) -> _results.Table:
+    """The rows of SELECT `text` (the saved query `name` bound with `given`, or any query) on `store`.
+
+    On the disk, a saved query with a disk plan (disk_plans/) runs that plan bound with `given`."""
     key = (store_key(store), text)
     if cache is not None:
         hit = cache.get(key)
@@ -104,7 +110,14 @@ def select(store, text: str, name: str | None = None, cache: ResultCache | None 
     if name == "search-partnerships":
         table = _search_partnerships(store, db, text)
     if table is None:
-        table = _results.from_oxigraph(db.query(text, use_default_graph_as_union=True))
+        run = text
+        if db is store.open and name is not None and given is not None:
+            plan = disk_plan(name)
+            if plan is not None:
+                from . import queries as _queries
+
+                run = _queries.bind(plan, given, lookup)
+        table = _results.from_oxigraph(db.query(run, use_default_graph_as_union=True))
     if cache is not None and store_key(store) == key[0]:
         cache.put(key, table, _size(table))
     return table
@@ -134,6 +147,24 @@ def search(store, text: str, limit: int = 50, cache: ResultCache | None = RESULT
     if cache is not None:
         cache.put(key, table, _size(table))
     return table
+
+
+# -- disk plans ----------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def disk_plan(name: str):
+    """The disk plan of saved query `name` (a SavedQuery with the saved query's parameters), or None."""
+    from importlib import resources
+
+    from . import queries as _queries
+
+    f = resources.files("coopgraph") / "disk_plans" / f"{name}.rq"
+    if not f.is_file():
+        return None
+    try:
+        saved = _queries.get(name)
+    except _queries.QueryError:
+        return None
+    return _queries.SavedQuery(name, f.read_text(encoding="utf-8"), saved.meta)
 
 
 # -- search-partnerships: candidates from the full-text index, then the saved query on them -------
