@@ -46,9 +46,9 @@ class ResultCache:
     def __init__(self, max_bytes: int | None = None):
         if max_bytes is None:
             try:
-                max_bytes = int(float(os.environ.get(CACHE_ENV) or 64) * 1024 * 1024)
+                max_bytes = int(float(os.environ.get(CACHE_ENV) or 256) * 1024 * 1024)
             except ValueError:
-                max_bytes = 64 * 1024 * 1024
+                max_bytes = 256 * 1024 * 1024
         self.max_bytes = max_bytes
         self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self.bytes = 0
@@ -66,7 +66,7 @@ class ResultCache:
             return item[0]
 
     def put(self, key: tuple, value, size: int) -> None:
-        if size > self.max_bytes // 4:  # one huge answer would push out everything else
+        if size > self.max_bytes // 2:  # one huge answer would push out everything else
             return
         with self._lock:
             old = self._items.pop(key, None)
