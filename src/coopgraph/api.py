@@ -66,7 +66,12 @@ class Rows(list):
     """
 
     def __init__(self, table: _results.Table):
-        super().__init__({v: to_python(c) for v, c in zip(table.variables, row)} for row in table.rows)
+        # A cached table (engine.py) keeps its converted rows: a repeated answer only copies them.
+        converted = getattr(table, "python_rows", None)
+        if converted is None:
+            converted = [{v: to_python(c) for v, c in zip(table.variables, row)} for row in table.rows]
+            table.python_rows = converted
+        super().__init__(dict(r) for r in converted)
         self.variables: list[str] = list(table.variables)
         self.table = table
 
@@ -103,13 +108,30 @@ def list_queries() -> dict[str, _queries.SavedQuery]:
 class Atlas:
     """An open coopgraph store. Use `coopgraph.open()`; close it (or use `with`) when done."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+                 memory: bool | None = None):
+        from . import engine
+
         self.store = Store(path, read_only=read_only, wait=wait)
         self.path = self.store.path
         self.read_only = read_only
+        # A long-lived process answers from an in-memory copy of the open graph (engine.py).
+        self.store.memory = engine.memory_wanted() if memory is None else memory
+        if self.store.memory:
+            engine.memory_copy(self.store)  # start loading now; the disk answers until it is ready
 
     # -- lifecycle ---------------------------------------------------------------------------
+    def wait_for_memory(self, timeout: float | None = None) -> bool:
+        """Wait until the in-memory copy (memory=True) is loaded; False if there is none."""
+        from . import engine
+
+        copy = engine.memory_copy(self.store)
+        return copy.wait(timeout) if copy is not None else False
+
     def close(self) -> None:
+        copy = getattr(self.store, "_memory_copy", None)
+        if copy is not None:
+            copy.ready.wait()  # it reads the store: let it finish before the store closes
         if self.store.open is not None:
             self.store.close()
 
@@ -151,9 +173,12 @@ class Atlas:
         q = _queries.get(name)
         if q.is_update:
             raise _queries.QueryError(f"{name} is a SPARQL Update; run it with coopgraph query --allow-update")
+        from . import engine
+
         lookup = _StoreLookup(self.store)
-        text = _queries.bind(q, {k: str(v) for k, v in params.items()}, lookup)
-        return Rows(lookup.select(text))
+        given = {k: str(v) for k, v in params.items()}
+        text = _queries.bind(q, given, lookup)
+        return Rows(engine.select(self.store, text, name, given=given, lookup=lookup))
 
     def sparql(self, text: str, *, allow_service: bool = False):
         """Run a SPARQL query on the open graph, with the CLI's prefixes (cg:, dcterms:, skos:, ...).
@@ -256,9 +281,12 @@ class Atlas:
 
     def search(self, text: str, *, limit: int = 50) -> Rows:
         """Partnerships whose title, texts or partner/funder names hold every word of `text`
-        (accents and case ignored), best first."""
-        rows = self.query("search-partnerships", text=text)
-        return rows if len(rows) <= limit else _cut(rows, limit)
+        (accents and case ignored), best first: columns partnership, title, score (bm25, higher
+        is better) and snippet (the matching words in [brackets]). From the full-text index
+        beside the store (search.py), kept in step with every write."""
+        from . import engine
+
+        return Rows(engine.search(self.store, text, limit))
 
     # -- exports (IATI, tables) ----------------------------------------------------------------
     def export_iati(self, path: str | Path, *, reporting_org_ref: str | None = None,
@@ -283,15 +311,14 @@ class Atlas:
         return export_tables(self.store, outdir, xlsx=xlsx)
 
 
-def _cut(rows: Rows, limit: int) -> Rows:
-    out = Rows(_results.Table(rows.variables, rows.table.rows[:limit]))
-    return out
-
-
-def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Atlas:  # noqa: A001
+def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,  # noqa: A001
+         memory: bool | None = None) -> Atlas:
     """Open (or create) the store at `path` (default: $COOPGRAPH_STORE, else ~/.local/share/coopgraph/store).
 
     read_only=True only reads (many readers may share a store; a missing store is an error).
     A writer waits up to `wait` seconds (default $COOPGRAPH_LOCK_WAIT, else 30) for another one.
+    memory=True (default $COOPGRAPH_MEMORY): for long-lived processes such as a server, answer
+    queries from an in-memory copy of the open graph, loaded in the background (about 0.3 GB and
+    a few seconds per 1,000,000 triples); `atlas.wait_for_memory()` waits for it.
     """
-    return Atlas(path, read_only=read_only, wait=wait)
+    return Atlas(path, read_only=read_only, wait=wait, memory=memory)

@@ -51,6 +51,8 @@ class DumpCache:
         self.path = store_path / FILE
         self.read_only = read_only
         self._db: sqlite3.Connection | None = None
+        # Called at each begin(): other derived data (the search index) that every write invalidates.
+        self.on_begin: list = []
         if read_only:
             if self.path.exists():
                 self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
@@ -98,6 +100,8 @@ class DumpCache:
 
     def begin(self) -> bool:
         """Before a write to the store: clear `valid` (durably). Returns whether it was set."""
+        for hook in self.on_begin:
+            hook()
         if self._db is None:
             return False
         was = self.valid()

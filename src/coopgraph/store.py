@@ -27,6 +27,7 @@ from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntripl
 from .rdf import iris
 from .rdf.convert import Converted
 from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
+from .search import Docs, SearchIndex, docs_of_converted
 
 ENV_VAR = "COOPGRAPH_STORE"
 
@@ -96,6 +97,7 @@ class PageData:
     personal: bytes
     page_quads: int
     page_nt_zlib: bytes = b""  # `page` as compressed N-Triples, for the dump cache (made by the worker)
+    search: Docs | None = None  # what the search index needs from the page (made by the worker)
 
     @classmethod
     def of(cls, c: Converted) -> "PageData":
@@ -103,7 +105,8 @@ class PageData:
         page = serialize(c.page, format=nq)
         return cls(c.key, c.graph.value, page,
                    serialize(c.entities, format=nq).splitlines(keepends=True),
-                   serialize(c.personal, format=nq), len(c.page), compress(_distinct_ntriples(page, c.graph.value)))
+                   serialize(c.personal, format=nq), len(c.page), compress(_distinct_ntriples(page, c.graph.value)),
+                   docs_of_converted(c))
 
 
 def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
@@ -191,11 +194,20 @@ class Store:
                 and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")
         new_store = not read_only and not (self.path / "open").exists()
+        # Read before the database is opened: what this handle reads is this state or a later one.
+        self.opened_generation = self.generation()
+        self.local_writes = 0  # writes through this handle (result caches key on them)
         self.open = _open(self.path / "open", read_only, wait)
         self._personal: OxStore | None = None
         self._wait = wait
         # Opened after the store: a writer holds the store's lock while it writes the cache.
         self.cache = DumpCache(self.path, read_only, new_store)
+        # The full-text index (search.py): kept in step by the writes that know what they change
+        # (load_pages); any other write to the store clears it, and close() rebuilds it.
+        self.search = SearchIndex(self.path, read_only, new_store)
+        self._search_in_step = self.search.valid()
+        self._known_write = False
+        self.cache.on_begin.append(self._derived_begin)
 
     @property
     def personal(self) -> OxStore:
@@ -214,17 +226,37 @@ class Store:
                 self._personal.flush()
             if not self.cache.valid():
                 self.rebuild_cache()
-            self._bump_generation()
+            stamp = f"{time.time_ns()}-{os.getpid()}"
+            if self._search_in_step:
+                self.search.end(True, stamp)
+            else:
+                self.rebuild_search(stamp)
+            self._bump_generation(stamp)
         self.cache.close()
+        self.search.close()
         self.open = None  # type: ignore[assignment]  # pyoxigraph closes on drop
         self._personal = None
 
+    def _derived_begin(self) -> None:
+        """Before any write to the store (called by the dump cache's begin)."""
+        self.local_writes += 1
+        self.search.begin()
+        if not self._known_write:
+            self._search_in_step = False  # a write this class does not follow: rebuild at close
+
+    def rebuild_search(self, generation: str | None = None) -> None:
+        """Rewrite the full-text index from the store (seconds at Atlas scale)."""
+        self.search.begin()
+        self.search.rebuild(self.open)
+        self.search.end(True, generation)
+        self._search_in_step = True
+
     GENERATION_FILE = "generation"
 
-    def _bump_generation(self) -> None:
+    def _bump_generation(self, stamp: str) -> None:
         # Written last, after the data is flushed: a reader that sees a new generation can reopen.
         tmp = self.path / (self.GENERATION_FILE + ".tmp")
-        tmp.write_text(f"{time.time_ns()}-{os.getpid()}\n", encoding="ascii")
+        tmp.write_text(f"{stamp}\n", encoding="ascii")
         os.replace(tmp, self.path / self.GENERATION_FILE)
 
     def generation(self) -> str:
@@ -253,7 +285,9 @@ class Store:
             marker = Quad(g, DCTERMS.hasVersion, Literal(digest), NamedNode(iris.G_META))
             if marker in self.open:
                 continue
+            self._known_write = True  # reference graphs hold no partnership or partner name
             was = self.cache.begin()
+            self._known_write = False
             if self.open.contains_named_graph(g):
                 self.open.remove_graph(g)
             for old in list(self.open.quads_for_pattern(g, DCTERMS.hasVersion, None, NamedNode(iris.G_META))):
@@ -283,7 +317,9 @@ class Store:
         the entity lines already stored by this run, which need not be written again.
         """
         pages = list({p.key: p for p in pages}.values())  # the same page twice in a batch: last wins
+        self._known_write = True
         was = self.cache.begin()
+        self._known_write = False
         personal: list[tuple[int, bytes]] = []
         for p in pages:
             g = NamedNode(p.graph)
@@ -312,6 +348,16 @@ class Store:
                                    for p in pages),
                                   nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True))
         self.cache.end(was)
+        if self._search_in_step:
+            if all(p.search is not None for p in pages):
+                docs = Docs()
+                for p in pages:
+                    docs.pages.update(p.search.pages)
+                    docs.links.update(p.search.links)
+                    docs.labels.update(p.search.labels)
+                self.search.put(docs)
+            else:
+                self._search_in_step = False
 
     def partnerships(self) -> list[str]:
         return [g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX) for g in self.open.named_graphs()

@@ -23,10 +23,10 @@ class _Local:
     def __init__(self, store):
         self.store = store
 
-    def select(self, sparql: str):
-        from .. import results
+    def select(self, sparql: str, name: str | None = None, given: dict[str, str] | None = None):
+        from .. import engine
 
-        return results.from_oxigraph(self.store.query(sparql))
+        return engine.select(self.store, sparql, name, given=given, lookup=self)
 
     def update(self, sparql: str) -> None:
         self.store.update(sparql)
@@ -43,7 +43,8 @@ def _run(q, given: dict[str, str], backend, show: bool, fmt: str, out) -> None:
         backend.update(text)
         click.echo("Update applied.", err=True)
     else:
-        results.write(backend.select(text), fmt, out)
+        table = backend.select(text, q.name, given) if isinstance(backend, _Local) else backend.select(text)
+        results.write(table, fmt, out)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
