@@ -216,8 +216,8 @@ def ontology_page(ontology_ttl: bytes, schemes_ttl: bytes | None, licence_label:
         toc.append('<li><a href="#schemes">Concept schemes</a></li>')
         sections.append(_schemes_section(schemes_ttl))
     return _template("ontology.html").substitute(
-        title=escape(text(onto, DCTERMS.title, "en") or "coopgraph ontology"),
-        title_fr=escape(text(onto, DCTERMS.title, "fr")),
+        title=escape(text(onto, RDFS.label, "en") or "coopgraph ontology"),
+        title_fr=escape(text(onto, RDFS.label, "fr")),
         description=escape(text(onto, DCTERMS.description, "en")),
         description_fr=escape(text(onto, DCTERMS.description, "fr")),
         namespace=escape(ns), prefix="cg", version=escape(str(g.value(onto, OWL.versionInfo) or "")),
