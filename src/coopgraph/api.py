@@ -132,8 +132,10 @@ class Atlas:
         """Read Atlas pages (files, or folders of *.txt pages) into the store, as `coopgraph ingest`.
 
         Each page is validated against the SHACL shapes before it is stored (`validate=False`
-        skips it); a page with errors is reported and not loaded, the others load. Returns an
-        IngestReport: .files, .loaded, .unchanged, .failed (files), .problems, .errors, .warnings.
+        skips it); a page with errors is reported and not loaded, the others load. A page cut
+        short is such an error; a new version of a stored partnership that loses most of it is
+        refused unless `force=True`. Returns an IngestReport: .files, .loaded, .unchanged,
+        .failed (files), .problems, .errors, .warnings, .replaced (what each new version changed).
         """
         from .ingest import ingest as run
 

@@ -30,7 +30,8 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
-@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored.")
+@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored, and "
+              "accept a new version of a stored partnership even when it loses most of it (refused otherwise).")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Validate each partnership against the SHACL shapes before storing it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
@@ -38,7 +39,9 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
     """Read Atlas pages (files, or folders of *.txt pages) into the store.
 
     A page with errors is reported (file, line, what was expected) and not loaded; the other
-    pages still load. Exit code 1 when any page failed.
+    pages still load. A page cut short (without the volunteers table every Atlas page ends with)
+    is such an error. A new version of a stored partnership replaces it, and what it changes is
+    listed; one that loses most of it is refused unless --force. Exit code 1 when any page failed.
     """
     from .ingest import collect_files, ingest as run
 
@@ -58,6 +61,12 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         for p in report.problems:
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=True)
+        if quiet and report.replaced:
+            click.echo(f"{len(report.replaced)} stored partnership(s) replaced by a new version of their page "
+                       "(run without --quiet to see what changed).", err=True)
+        elif report.replaced:
+            for change in report.replaced:
+                click.echo(str(change), err=True)
         stored = len(store.partnerships())
         click.echo(
             f"{report.files} page(s) read: {report.loaded} loaded, {report.unchanged} unchanged, "
