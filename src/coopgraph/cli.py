@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the data has problems (a page failed, violations); 2 a 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,21 +15,25 @@ import click
 from . import __version__
 from .store import FORMATS, StoreError
 
-from .cli_common import UsageProblem, open_output, opened, store_option
+from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, open_output, opened, store_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopgraph")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """coopgraph: the Atlas of French decentralised cooperation as linked open data.
 
     Ingest Atlas pages into an embedded RDF store, validate it, answer saved queries,
     dump and publish it.
     """
+    if ctx.invoked_subcommand is None:  # plain `coopgraph`: the help, and success
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PathType(path_type=Path))
 @store_option
 @click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored, and "
               "accept a new version of a stored partnership even when it loses most of it (refused otherwise).")
@@ -45,6 +50,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
     """
     from .ingest import collect_files, ingest as run
 
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:  # a mistyped path is a usage error: nothing is read, the store is not touched
+        raise UsageProblem(f"no such file or folder: {', '.join(m or repr(m) for m in missing[:5])}"
+                           + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
     check = None
     if validate:
         from .validate import ingest_check
@@ -83,7 +92,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 @main.command()
 @store_option
 @click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=PathType(path_type=Path, dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--include-personal-data", is_flag=True,
               help="Also write contacts and volunteers (names, e-mail addresses). Off by default.")
@@ -107,7 +116,7 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
 @click.option("--endpoint", metavar="URL", help="Run on this remote SPARQL 1.1 endpoint instead of the store "
               "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
               help="Seconds to wait for the remote endpoint.")
 def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool,
            endpoint: str | None, timeout: float) -> None:

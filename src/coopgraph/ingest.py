@@ -18,7 +18,7 @@ from .link.page import link_page
 from .rdf.convert import convert, partnership_key
 from .rdf import iris
 from .records import Problem, ProblemList
-from .store import BULK_LIMIT, PageData, Store
+from .store import BULK_LIMIT, PageData, Store, env_jobs
 from .versions import Change, compare
 
 # A batch is written in one bulk load: the bigger, the cheaper per quad (measured: 50,000 quads a
@@ -172,7 +172,7 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool) 
 
 def _jobs(jobs: int | None, pages: int) -> int:
     if jobs is None:
-        jobs = int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1)
+        jobs = env_jobs()
     return max(1, min(jobs, pages // MIN_PAGES_PER_JOB))
 
 

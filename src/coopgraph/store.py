@@ -61,11 +61,18 @@ def _open(path: Path, read_only: bool, wait: float) -> OxStore:
             return OxStore.read_only(str(path))
         except OSError as e:
             raise StoreError(f"cannot open the store at {path} read-only: {e}") from None
-    path.mkdir(parents=True, exist_ok=True)
+        except RuntimeError as e:  # RocksDB's "Corruption: ...": not a database, or a damaged one
+            raise StoreError(f"the store at {path.parent} is damaged or not a coopgraph store ({e})") from None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create the store at {path.parent}: {e.strerror or e}") from None
     deadline = time.monotonic() + wait
     while True:
         try:
             return OxStore(str(path))
+        except RuntimeError as e:
+            raise StoreError(f"the store at {path.parent} is damaged or not a coopgraph store ({e})") from None
         except OSError as e:
             if "lock" not in str(e).lower():
                 raise StoreError(f"cannot open the store at {path}: {e}") from None
@@ -136,7 +143,7 @@ def _write_turtle(chunks: Iterator[tuple[str, bytes]], out: IO[bytes], batch: in
         if parts:
             yield b"".join(parts)
 
-    jobs = max(1, int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1))
+    jobs = env_jobs()
     pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
     try:
         docs = pool.imap(_turtle_of, batches()) if pool else map(_turtle_of, batches())
@@ -165,6 +172,18 @@ def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
 
 
 LOCK_WAIT_VAR = "COOPGRAPH_LOCK_WAIT"
+JOBS_VAR = "COOPGRAPH_JOBS"
+
+
+def env_jobs() -> int:
+    """Worker processes: $COOPGRAPH_JOBS (at least 1), else one per core."""
+    raw = os.environ.get(JOBS_VAR, "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise StoreError(f"${JOBS_VAR} must be a whole number of worker processes, not {raw!r}") from None
 
 
 def lock_wait() -> float:
@@ -181,12 +200,32 @@ def lock_wait() -> float:
     return value
 
 
+def _check_folder(path: Path, read_only: bool) -> None:
+    """A store path a person mistyped gets a sentence, not an OSError from deep in a library."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file, not a store folder: pass --store DIR (a folder that "
+                             f"'coopgraph ingest' creates), or set ${ENV_VAR}")
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
+            if not (path / "open").is_dir():
+                raise StoreError(f"{path} is not a coopgraph store (no 'open' database in it)")
+            return
+        path.mkdir(parents=True, exist_ok=True)
+    except StoreError:
+        raise
+    except OSError as e:
+        raise StoreError(f"cannot use {path} as a store: {e.strerror or e}") from None
+
+
 class Store:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None):
         if wait is None:
             wait = lock_wait()
         self.path = Path(path) if path else default_path()
         self.read_only = read_only
+        _check_folder(self.path, read_only)
         if not read_only and self.path.exists() and any(self.path.iterdir()) \
                 and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")

@@ -440,6 +440,8 @@ def load_files(paths: Iterable[Path]) -> OxStore:
         if fmt is None:
             raise InputError(f"{path}: unknown RDF format (expected .ttl, .nt, .jsonld, .nq or .trig)")
         g = NamedNode(f"{iris.GRAPH}file/{i}")
+        if not path.is_file():  # a FIFO would block forever, a device never end
+            raise InputError(f"{path}: not a regular file")
         try:
             data = path.read_bytes()
             if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import SECONDS_MAX, Range, UsageProblem, opened, store_option
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 
@@ -96,7 +96,7 @@ def _show(q, given: dict[str, str], lookup) -> str:
 @click.option("--endpoint", metavar="URL",
               help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
                    "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
               help="Seconds to wait for the remote endpoint.")
 @click.option("--allow-update", is_flag=True, help="Allow a saved SPARQL Update to change the data.")
 @store_option

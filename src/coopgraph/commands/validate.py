@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import PathType, UsageProblem, opened, store_option
 
 
 def _default_lang() -> str:
@@ -16,7 +16,7 @@ def _default_lang() -> str:
 
 
 @click.command(name="validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=PathType(path_type=Path, exists=True, dir_okay=False))
 @store_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="text for people; json; turtle = the standard SHACL validation report.")
