@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .store import FORMATS, StoreError
 
-from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, open_output, opened, store_option
+from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, note_if_empty, open_output, opened, store_option
 
 
 @click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -133,12 +133,12 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
     if endpoint:
         from .sparql import run_remote
 
-        run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
-                   out=click.get_text_stream("stdout"), allow_service=allow_service)
+        note_if_empty(run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
+                                 out=click.get_text_stream("stdout"), allow_service=allow_service), fmt)
         return
     try:
-        run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
-                   out=click.get_text_stream("stdout"))
+        note_if_empty(run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
+                                 out=click.get_text_stream("stdout")), fmt)
     except SparqlError as e:
         raise UsageProblem(str(e)) from None
     except StoreError as e:

@@ -48,6 +48,13 @@ class PathType(click.Path):
 SECONDS_MAX = 86_400.0  # a day: beyond, a timeout overflows the platform's timers
 
 
+def note_if_empty(rows: int | None, fmt: str) -> None:
+    """csv, tsv and json hold no sentence: say on standard error that no row matched (the text
+    table says "(0 rows)" itself), so that an empty file is not mistaken for a failure or a success."""
+    if rows == 0 and fmt != "table":
+        click.echo("(0 rows: nothing matched the query)", err=True)
+
+
 def os_message(e: OSError) -> str:
     """'PATH: No such file or directory' (strerror, not the errno dump of str(e))."""
     what = e.strerror or str(e)

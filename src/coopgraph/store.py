@@ -62,6 +62,9 @@ def _open(path: Path, read_only: bool, wait: float) -> OxStore:
         except OSError as e:
             raise StoreError(f"cannot open the store at {path} read-only: {e}") from None
         except RuntimeError as e:  # RocksDB's "Corruption: ...": not a database, or a damaged one
+            if "Column family not found" in str(e):
+                # A writer killed while it created this database, before anything was written to it.
+                return OxStore()
             raise StoreError(f"the store at {path.parent} is damaged or not a coopgraph store ({e})") from None
     try:
         path.mkdir(parents=True, exist_ok=True)

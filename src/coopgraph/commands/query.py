@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import SECONDS_MAX, Range, UsageProblem, opened, store_option
+from ..cli_common import SECONDS_MAX, Range, UsageProblem, note_if_empty, opened, store_option
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 
@@ -43,7 +43,7 @@ def _run(q, given: dict[str, str], backend, show: bool, fmt: str, out) -> None:
         backend.update(text)
         click.echo("Update applied.", err=True)
     else:
-        results.write(backend.select(text), fmt, out)
+        note_if_empty(results.write(backend.select(text), fmt, out), fmt)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -155,4 +155,6 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
         except queries.QueryError as e:
             raise UsageProblem(str(e)) from None
         except SyntaxError as e:
-            raise UsageProblem(f"saved query {name}: invalid SPARQL: {e}") from None
+            from ..sparql import explain_syntax_error
+
+            raise UsageProblem(f"saved query {name}: {explain_syntax_error(q.text, e)}") from None
