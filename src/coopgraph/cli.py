@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .store import FORMATS, StoreError
 
-from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, note_if_empty, open_output, opened, store_option
+from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, open_output, opened, store_option
 
 
 @click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +91,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True,
+              help="RDF syntax of the dump. nquads and trig keep the named graphs (one per partnership).")
 @click.option("-o", "--output", type=PathType(path_type=Path, dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--include-personal-data", is_flag=True,
@@ -111,7 +112,8 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 @main.command()
 @click.argument("query")
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
 @click.option("--endpoint", metavar="URL", help="Run on this remote SPARQL 1.1 endpoint instead of the store "
@@ -138,7 +140,8 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
         return
     try:
         note_if_empty(run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
-                                 out=click.get_text_stream("stdout")), fmt)
+                                 out=click.get_text_stream("stdout"),
+                                 on_wait=lambda message: click.echo(message, err=True)), fmt)
     except SparqlError as e:
         raise UsageProblem(str(e)) from None
     except StoreError as e:
@@ -147,7 +150,8 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 def stats(store_path: Path | None, fmt: str) -> None:
     """Key figures: partnerships, collectivités, countries, funders, amounts, triples."""
     from . import queries, results

@@ -48,6 +48,10 @@ class PathType(click.Path):
 SECONDS_MAX = 86_400.0  # a day: beyond, a timeout overflows the platform's timers
 
 
+RESULT_FORMAT_HELP = ("table: aligned columns for people; csv / tsv: a header row of the variable names, then "
+                      "plain values; json: SPARQL 1.1 JSON results.")
+
+
 def note_if_empty(rows: int | None, fmt: str) -> None:
     """csv, tsv and json hold no sentence: say on standard error that no row matched (the text
     table says "(0 rows)" itself), so that an empty file is not mistaken for a failure or a success."""
@@ -70,8 +74,11 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            # `coopgraph ... | head`: the reader left; stop quietly, without Python's own complaint.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            # `coopgraph ... | head`: the reader left. Stop quietly: standard output and error go to
+            # /dev/null so that Python's complaints while shutting down are not shown either.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
             sys.exit(1)
         except CoopgraphError as e:
             from .endpoint import EndpointError
@@ -84,7 +91,7 @@ class Group(click.Group):
 @contextmanager
 def opened(store_path: Path | None, *, read_only: bool):
     try:
-        store = Store(store_path, read_only=read_only)
+        store = Store(store_path, read_only=read_only, on_wait=lambda message: click.echo(message, err=True))
     except StoreError as e:
         raise UsageProblem(str(e)) from None
     try:

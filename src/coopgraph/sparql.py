@@ -160,15 +160,16 @@ def uses_service(q: str) -> bool:
 
 
 def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: bool, allow_service: bool,
-               out: IO[str]) -> int | None:
-    """Run and write the answer; returns the number of rows of a SELECT (None otherwise)."""
+               out: IO[str], on_wait=None) -> int | None:
+    """Run and write the answer; returns the number of rows of a SELECT (None otherwise).
+    `on_wait(message)`: told once when an update waits for another writer (see Store)."""
     if uses_service(query) and not allow_service:
         raise SparqlError("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
     if is_update(query):
         if not allow_update:
             raise SparqlError("this is a SPARQL Update, and the store is opened read-only; "
                               "pass --allow-update to change the store")
-        with Store(store_path) as store:
+        with Store(store_path, on_wait=on_wait) as store:
             try:
                 store.update(query)
             except SyntaxError as e:
@@ -180,6 +181,8 @@ def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: b
             return _write_local(store.query(query, prefixes=PREFIXES), fmt, out)
         except SyntaxError as e:
             raise SparqlError(explain_syntax_error(query, e)) from None
+        except BrokenPipeError:
+            raise  # the reader of our output left (`| head`): not the query's fault
         except (OSError, RuntimeError) as e:
             # Raised while the solutions are read too (a SERVICE endpoint that fails or answers
             # garbage): a message, never a traceback.

@@ -15,7 +15,7 @@ import io
 import itertools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -53,7 +53,7 @@ FORMATS = {
 QUAD_FORMATS = {"nquads", "trig"}
 
 
-def _open(path: Path, read_only: bool, wait: float) -> OxStore:
+def _open(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None = None) -> OxStore:
     if read_only:
         if not path.exists():
             raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
@@ -82,6 +82,10 @@ def _open(path: Path, read_only: bool, wait: float) -> OxStore:
             if time.monotonic() >= deadline:
                 raise StoreError(f"the store at {path} is in use by another coopgraph process "
                                  f"(waited {wait:.0f} s); try again when it has finished") from None
+            if on_wait is not None:  # once: a person should know why nothing happens
+                on_wait(f"the store at {path.parent} is in use by another coopgraph process; waiting up to "
+                        f"{wait:.0f} s for it to finish (${LOCK_WAIT_VAR} sets how long)")
+                on_wait = None
             time.sleep(0.2)
 
 
@@ -223,7 +227,9 @@ def _check_folder(path: Path, read_only: bool) -> None:
 
 
 class Store:
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None):
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None,
+                 on_wait: Callable[[str], None] | None = None):
+        """`on_wait(message)` is called once if a writer has to wait for another one's lock."""
         if wait is None:
             wait = lock_wait()
         self.path = Path(path) if path else default_path()
@@ -233,7 +239,8 @@ class Store:
                 and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")
         new_store = not read_only and not (self.path / "open").exists()
-        self.open = _open(self.path / "open", read_only, wait)
+        self._on_wait = on_wait
+        self.open = _open(self.path / "open", read_only, wait, on_wait)
         self._personal: OxStore | None = None
         self._wait = wait
         # Opened after the store: a writer holds the store's lock while it writes the cache.
@@ -246,7 +253,7 @@ class Store:
             if self.read_only and not (self.path / "personal").exists():
                 self._personal = OxStore()  # nothing personal was ever stored: an empty view
             else:
-                self._personal = _open(self.path / "personal", self.read_only, self._wait)
+                self._personal = _open(self.path / "personal", self.read_only, self._wait, self._on_wait)
         return self._personal
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import SECONDS_MAX, Range, UsageProblem, note_if_empty, opened, store_option
+from ..cli_common import SECONDS_MAX, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, opened, store_option
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 
@@ -90,7 +90,8 @@ def _show(q, given: dict[str, str], lookup) -> str:
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter value (repeatable), e.g. -p country=Mali.")
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--show", is_flag=True, help="Print the query text (with the parameters given) instead of running it.")
 @click.option("--endpoint", metavar="URL",
