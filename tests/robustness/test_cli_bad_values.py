@@ -151,8 +151,11 @@ def test_bad_value_gives_a_message_not_a_traceback(places, tmp_path, command, ar
     argv = [_fill(a, places) for a in args]
     full_env = {**os.environ, "COOPGRAPH_STORE": places["good"], "COOPGRAPH_LOCK_WAIT": "2",
                 **{k: _fill(v, places) for k, v in env.items()}}
+    # Run in a folder of its own: a value that slipped through as "the current folder" writes there.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
     p = subprocess.run([coopgraph_exe(), *argv], capture_output=True, text=True, env=full_env, timeout=300,
-                       stdin=subprocess.DEVNULL)
+                       stdin=subprocess.DEVNULL, cwd=cwd)
     shown = (f"coopgraph {' '.join(a[:80] for a in argv)} (env {env})\nexit {p.returncode}\n"
              f"{p.stderr[-3000:]}{p.stdout[-1000:] if 'Traceback' in p.stdout else ''}")
     no_traceback = "Traceback" not in p.stderr and "Traceback" not in p.stdout
@@ -165,3 +168,5 @@ def test_bad_value_gives_a_message_not_a_traceback(places, tmp_path, command, ar
         assert said, shown
         short = len(p.stderr) < 20_000 + sum(map(len, argv))  # a message (quoting the value), not a dump
         assert short, shown
+    if expect == 2:
+        assert not any(cwd.iterdir()), f"{shown}\nwrote in the current folder: {sorted(cwd.iterdir())}"
