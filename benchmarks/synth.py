@@ -2,14 +2,13 @@
 """Synthetic Atlas corpus generator (dev / benchmark tool, standard library only).
 
 Writes N partnership pages in the exact text layout of a page of the "Atlas français de la
-coopération décentralisée" saved as text (see ../shared/design/atlas-pages.md and
-../shared/examples/atlas-angouleme-segou.txt), quirks included: dropped empty table cells that
-shift later values left, pagination noise, repeated paragraph blocks, ODD mentions in free text,
+coopération décentralisée" saved as text (see examples/atlas-angouleme-segou.txt), quirks
+included: dropped empty table cells that shift later values left, pagination noise, repeated paragraph blocks, ODD mentions in free text,
 French-formatted amounts, no newline at the end of the file.
 
 EVERYTHING IT WRITES IS SYNTHETIC, NEVER REAL DATA: every title starts with "[SYNTHÉTIQUE] " and
 every page's second line is ``# coopgraph-synthetic seed=S n=I``. French collectivités, countries
-and water agencies are real names (read from the shared vocabularies at generation time); people,
+and water agencies are real names (read from the reference data shipped in src/coopgraph/data/); people,
 foreign localities, associations, amounts and texts are invented.
 
     python benchmarks/synth.py --partnerships 15000 --seed 1 --out benchmarks/out/s1 [--faults 0.02]
@@ -28,11 +27,10 @@ import os
 import random
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_VOCAB = REPO_ROOT / ".." / "shared" / "vocab"
+DATA_DIR = REPO_ROOT / "src" / "coopgraph" / "data"  # the reference data shipped in the package
 SHARD_SIZE = 10_000
 NBSP = "\u00a0"
 
@@ -252,61 +250,31 @@ LIAISON = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "
 # --------------------------------------------------------------------------------------------
 # vocabularies (read at generation time)
 # --------------------------------------------------------------------------------------------
-PACKAGE_DATA = REPO_ROOT / "src" / "coopgraph" / "data"
-
-
 class Vocab:
-    def __init__(self, root: Path):
-        if not (root / "cog").is_dir() and (PACKAGE_DATA / "cog.json").is_file():
-            self._from_package()  # no ../shared/vocab here (a fresh checkout, CI): the package's extract
-            return
-        cog = root / "cog"
-        communes = [c for c in json.loads((cog / "communes.json").read_text("utf-8"))
-                    if c.get("type") == "commune-actuelle" and c.get("population")]
-        self.communes = [(c["nom"], c["region"], c["departement"]) for c in communes]
-        self.commune_cum = list(itertools.accumulate(c["population"] for c in communes))
-        epci = json.loads((cog / "epci.json").read_text("utf-8"))
-        epci += json.loads((cog / "ept.json").read_text("utf-8"))
-        commune_region = {c["code"]: c["region"] for c in communes}
-        self.epci = []
-        for e in epci:
-            reg = next((commune_region.get(m["code"]) for m in e.get("membres", []) if m["code"] in commune_region), "11")
-            self.epci.append((e["nom"], e["type"], reg))
-        self.epci_cum = list(itertools.accumulate(max(1, e.get("populationTotale", 100000)) for e in epci))
-        deps = json.loads((cog / "departements.json").read_text("utf-8"))
-        self.deps = [(d["nom"], d.get("typeLiaison", 0), d["region"]) for d in deps]
-        regs = [r for r in json.loads((cog / "regions.json").read_text("utf-8")) if len(r["code"]) == 2]
-        self.regions = [(r["nom"], r.get("typeLiaison", 0), r["code"]) for r in regs]
-        names = eu_country_labels(root / "eu-op" / "countries-skos.rdf")
-        missing = [c for c, _ in COUNTRY_WEIGHTS if c not in names]
-        if missing:
-            raise SystemExit(f"synth: country codes not in the EU table: {missing}")
-        self.countries = [(code, names[code]) for code, _ in COUNTRY_WEIGHTS]
-        self.country_cum = list(itertools.accumulate(w for _, w in COUNTRY_WEIGHTS))
+    """Real names from the reference data shipped in the package (src/coopgraph/data/, see its README
+    for sources and licences): read by path, so that the generator needs nothing outside the repository
+    and no install."""
 
-
-    def _from_package(self) -> None:
-        """The same vocabularies from the extracts shipped in src/coopgraph/data (cog.json,
-        countries.tsv): the corpus differs from one made with ../shared/vocab only in the weights of
-        EPCI (their member communes' populations instead of INSEE's populationTotale)."""
-        cog = json.loads((PACKAGE_DATA / "cog.json").read_text("utf-8"))
+    def __init__(self, root: Path = DATA_DIR):
+        cog = json.loads((root / "cog.json").read_text("utf-8"))
+        # communes: [insee, name, departement, region, siren, population]
         communes = [c for c in cog["communes"] if c[5]]
         self.communes = [(c[1], c[3], c[2]) for c in communes]
         self.commune_cum = list(itertools.accumulate(c[5] for c in communes))
-        region = {c[0]: c[3] for c in cog["communes"]}
-        population = {c[0]: c[5] or 0 for c in cog["communes"]}
+        commune_region = {c[0]: c[3] for c in communes}
+        population = {c[0]: c[5] for c in communes}
+        # epci: [siren, name, type, members]; ept: [siren, name, members] (EPT is their type)
         epci = [(e[1], e[2], e[3]) for e in cog["epci"]] + [(e[1], "EPT", e[2]) for e in cog["ept"]]
-        self.epci = [(nom, typ, next((region[m] for m in members if m in region), "11")) for nom, typ, members in epci]
-        self.epci_cum = list(itertools.accumulate(max(1, sum(population.get(m, 0) for m in members))
-                                                  for _, _, members in epci))
-        self.deps = [(d[1], d[4], d[2]) for d in cog["departements"]]
-        self.regions = [(r[1], r[3], r[0]) for r in cog["regions"] if len(r[0]) == 2]
-        names = {}
-        with open(PACKAGE_DATA / "countries.tsv", encoding="utf-8") as f:
-            next(f)
-            for line in f:
-                cells = line.rstrip("\n").split("\t")
-                names[cells[1]] = cells[3]
+        self.epci = []
+        for name, kind, members in epci:
+            reg = next((commune_region[m] for m in members if m in commune_region), "11")
+            self.epci.append((name, kind, reg))
+        # weight: the members' population (the shipped extract keeps no EPCI total)
+        self.epci_cum = list(itertools.accumulate(max(1, sum(population.get(m, 0) for m in e[2])) for e in epci))
+        # departements: [code, name, region, zone, typeLiaison]; regions: [code, name, zone, typeLiaison]
+        self.deps = [(d[1], d[4] or 0, d[2]) for d in cog["departements"]]
+        self.regions = [(r[1], r[3] or 0, r[0]) for r in cog["regions"] if len(r[0]) == 2]
+        names = country_labels(root / "countries.tsv")
         missing = [c for c, _ in COUNTRY_WEIGHTS if c not in names]
         if missing:
             raise SystemExit(f"synth: country codes not in the EU table: {missing}")
@@ -314,16 +282,15 @@ class Vocab:
         self.country_cum = list(itertools.accumulate(w for _, w in COUNTRY_WEIGHTS))
 
 
-def eu_country_labels(path: Path) -> dict[str, str]:
-    skos = "{http://www.w3.org/2004/02/skos/core#}"
-    rdf_about = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
-    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+def country_labels(path: Path) -> dict[str, str]:
+    """alpha-3 -> French preferred label, from the shipped extract of the EU country table."""
     out = {}
-    for c in ET.parse(path).getroot().iter(skos + "Concept"):
-        code = c.get(rdf_about, "").rsplit("/", 1)[-1]
-        for p in c.findall(skos + "prefLabel"):
-            if p.get(lang) == "fr":
-                out[code] = p.text
+    with open(path, encoding="utf-8") as fh:
+        head = fh.readline().rstrip("\n").split("\t")
+        a3, fr = head.index("alpha3"), head.index("label_fr")
+        for line in fh:
+            row = line.rstrip("\n").split("\t")
+            out[row[a3]] = row[fr]
     return out
 
 
@@ -773,8 +740,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="output directory (created)")
     ap.add_argument("--faults", type=float, default=0.0, help="fraction of pages carrying one fault (0..1)")
-    ap.add_argument("--vocab", default=str(DEFAULT_VOCAB), help="shared vocab folder (default ../shared/vocab; "
-                    "when it is missing, the extracts in src/coopgraph/data)")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="worker processes")
     ap.add_argument("--truth", action="store_true", help="also write DIR/truth.jsonl (what each page says)")
     a = ap.parse_args(argv)
@@ -783,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     global VOCAB
-    VOCAB = Vocab(Path(a.vocab))
+    VOCAB = Vocab()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     N = a.partnerships

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Build the reference data shipped in src/coopgraph/data/ from the copies in ../shared/vocab.
+"""Build the reference data shipped in src/coopgraph/data/ from a folder of the published sources.
 
-The package must not read ../shared at run time, so this script extracts the few fields the
+The package reads nothing outside itself at run time, so this script extracts the few fields the
 linkers need into small files that live inside the package. Run it again when a source changes:
 
-    python scripts/build_refdata.py [VOCAB_DIR]      # default: ../shared/vocab from the repo root
+    python scripts/build_refdata.py VOCAB_DIR    # the sources, laid out as listed in src/coopgraph/data/README.md
 
 Only the standard library and rdflib (for the SDG Turtle) are used. Output is deterministic
 (sorted, no timestamps) so that a rebuild from the same sources gives an empty git diff.
@@ -268,11 +268,11 @@ def build_sectors(vocab: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("vocab", nargs="?", default=str(REPO / ".." / "shared" / "vocab"), help="the shared/vocab folder")
+    ap.add_argument("vocab", help="the folder of sources (cog/, eu-op/, un-sdg-kos/, iati/ and a PROVENANCE.md)")
     args = ap.parse_args(argv)
     vocab = Path(args.vocab).resolve()
     if not (vocab / "PROVENANCE.md").is_file():
-        print(f"error: {vocab} does not look like shared/vocab (no PROVENANCE.md)", file=sys.stderr)
+        print(f"error: {vocab} does not look like the folder of sources (no PROVENANCE.md)", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
     build_cog(vocab)

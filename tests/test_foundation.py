@@ -176,7 +176,7 @@ def test_missing_path_and_usage_errors(cli, tmp_path):
     r = cli("stats")
     assert r.code == 2 and "no store" in r.err
     r = cli("ingest", tmp_path / "nope.txt")
-    assert r.code == 1 and "no such file" in r.err
+    assert r.code == 2 and "no such file" in r.err
     assert cli("dump", "--format", "xml").code == 2
 
 

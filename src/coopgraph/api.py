@@ -154,8 +154,10 @@ class Atlas:
         """Read Atlas pages (files, or folders of *.txt pages) into the store, as `coopgraph ingest`.
 
         Each page is validated against the SHACL shapes before it is stored (`validate=False`
-        skips it); a page with errors is reported and not loaded, the others load. Returns an
-        IngestReport: .files, .loaded, .unchanged, .failed (files), .problems, .errors, .warnings.
+        skips it); a page with errors is reported and not loaded, the others load. A page cut
+        short is such an error; a new version of a stored partnership that loses most of it is
+        refused unless `force=True`. Returns an IngestReport: .files, .loaded, .unchanged,
+        .failed (files), .problems, .errors, .warnings, .replaced (what each new version changed).
         """
         from .ingest import ingest as run
 
@@ -188,7 +190,7 @@ class Atlas:
         """
         from pyoxigraph import QueryBoolean, QuerySolutions
 
-        from .sparql import SparqlError, is_update, uses_service
+        from .sparql import SparqlError, explain_syntax_error, is_update, uses_service
 
         if is_update(text):
             raise SparqlError("this is a SPARQL Update; Atlas.sparql() only reads (use Atlas.update())")
@@ -202,19 +204,19 @@ class Atlas:
                 return Rows(_results.from_oxigraph(res))
             return list(res)
         except SyntaxError as e:
-            raise SparqlError(f"invalid SPARQL: {e}") from None
+            raise SparqlError(explain_syntax_error(text, e)) from None
         except (OSError, RuntimeError) as e:
             raise SparqlError(f"the query failed: {e}") from None
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update on the open graph (the store must be writable)."""
-        from .sparql import SparqlError
+        from .sparql import SparqlError, explain_syntax_error
 
         self._writable("a SPARQL Update")
         try:
             self.store.update(text)
         except SyntaxError as e:
-            raise SparqlError(f"invalid SPARQL Update: {e}") from None
+            raise SparqlError(explain_syntax_error(text, e, update=True)) from None
 
     def stats(self) -> dict[str, Any]:
         """Key figures (partnerships, collectivités, countries, funders, amounts) and triple counts."""

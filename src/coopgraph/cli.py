@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the data has problems (a page failed, violations); 2 a 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,23 +15,28 @@ import click
 from . import __version__
 from .store import FORMATS, StoreError
 
-from .cli_common import UsageProblem, open_output, opened, store_option
+from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, open_output, opened, store_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopgraph")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """coopgraph: the Atlas of French decentralised cooperation as linked open data.
 
     Ingest Atlas pages into an embedded RDF store, validate it, answer saved queries,
     dump and publish it.
     """
+    if ctx.invoked_subcommand is None:  # plain `coopgraph`: the help, and success
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PathType(path_type=Path))
 @store_option
-@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored.")
+@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored, and "
+              "accept a new version of a stored partnership even when it loses most of it (refused otherwise).")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Validate each partnership against the SHACL shapes before storing it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
@@ -38,10 +44,16 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
     """Read Atlas pages (files, or folders of *.txt pages) into the store.
 
     A page with errors is reported (file, line, what was expected) and not loaded; the other
-    pages still load. Exit code 1 when any page failed.
+    pages still load. A page cut short (without the volunteers table every Atlas page ends with)
+    is such an error. A new version of a stored partnership replaces it, and what it changes is
+    listed; one that loses most of it is refused unless --force. Exit code 1 when any page failed.
     """
     from .ingest import collect_files, ingest as run
 
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:  # a mistyped path is a usage error: nothing is read, the store is not touched
+        raise UsageProblem(f"no such file or folder: {', '.join(m or repr(m) for m in missing[:5])}"
+                           + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
     check = None
     if validate:
         from .validate import ingest_check
@@ -58,6 +70,12 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         for p in report.problems:
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=True)
+        if quiet and report.replaced:
+            click.echo(f"{len(report.replaced)} stored partnership(s) replaced by a new version of their page "
+                       "(run without --quiet to see what changed).", err=True)
+        elif report.replaced:
+            for change in report.replaced:
+                click.echo(str(change), err=True)
         stored = len(store.partnerships())
         click.echo(
             f"{report.files} page(s) read: {report.loaded} loaded, {report.unchanged} unchanged, "
@@ -73,8 +91,9 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True,
+              help="RDF syntax of the dump. nquads and trig keep the named graphs (one per partnership).")
+@click.option("-o", "--output", type=PathType(path_type=Path, dir_okay=False),
               help="Write to this file (default: standard output).")
 @click.option("--include-personal-data", is_flag=True,
               help="Also write contacts and volunteers (names, e-mail addresses). Off by default.")
@@ -93,12 +112,13 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 @main.command()
 @click.argument("query")
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
 @click.option("--endpoint", metavar="URL", help="Run on this remote SPARQL 1.1 endpoint instead of the store "
               "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
               help="Seconds to wait for the remote endpoint.")
 def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool,
            endpoint: str | None, timeout: float) -> None:
@@ -115,12 +135,13 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
     if endpoint:
         from .sparql import run_remote
 
-        run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
-                   out=click.get_text_stream("stdout"), allow_service=allow_service)
+        note_if_empty(run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
+                                 out=click.get_text_stream("stdout"), allow_service=allow_service), fmt)
         return
     try:
-        run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
-                   out=click.get_text_stream("stdout"))
+        note_if_empty(run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
+                                 out=click.get_text_stream("stdout"),
+                                 on_wait=lambda message: click.echo(message, err=True)), fmt)
     except SparqlError as e:
         raise UsageProblem(str(e)) from None
     except StoreError as e:
@@ -129,7 +150,8 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 def stats(store_path: Path | None, fmt: str) -> None:
     """Key figures: partnerships, collectivités, countries, funders, amounts, triples."""
     from . import queries, results

@@ -1,12 +1,16 @@
-"""Helpers shared by the CLI modules: the --store option, opening the store, usage errors."""
+"""Helpers shared by the CLI modules: the --store option, opening the store, usage errors, and
+the root group that turns every error a person can act on into a message (never a traceback)."""
 
 from __future__ import annotations
 
+import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from .errors import CoopgraphError
 from .store import ENV_VAR, Store, StoreError, default_path
 
 STORE_HELP = f"Store folder (default: ${ENV_VAR}, else {default_path()})."
@@ -16,10 +20,78 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
 
+class DataProblem(click.ClickException):
+    exit_code = 1
+
+
+class Range(click.FloatRange):
+    """A float range that also refuses NaN (which compares false with every bound, so
+    click.FloatRange lets it through) and infinity."""
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if rv != rv or rv in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return rv
+
+
+class PathType(click.Path):
+    """click.Path refusing an empty value: Path("") is the current folder, so `--store ""` or
+    `ingest ""` would quietly use whatever folder the command runs in."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path names no file or folder.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+SECONDS_MAX = 86_400.0  # a day: beyond, a timeout overflows the platform's timers
+
+
+RESULT_FORMAT_HELP = ("table: aligned columns for people; csv / tsv: a header row of the variable names, then "
+                      "plain values; json: SPARQL 1.1 JSON results.")
+
+
+def note_if_empty(rows: int | None, fmt: str) -> None:
+    """csv, tsv and json hold no sentence: say on standard error that no row matched (the text
+    table says "(0 rows)" itself), so that an empty file is not mistaken for a failure or a success."""
+    if rows == 0 and fmt != "table":
+        click.echo("(0 rows: nothing matched the query)", err=True)
+
+
+def os_message(e: OSError) -> str:
+    """'PATH: No such file or directory' (strerror, not the errno dump of str(e))."""
+    what = e.strerror or str(e)
+    return f"{e.filename}: {what}" if e.filename else what
+
+
+class Group(click.Group):
+    """The root command. A CoopgraphError or OSError that escapes a command becomes one line on
+    standard error and exit code 2 (a usage error: a bad path, store, value); an EndpointError
+    (a remote service failed) exit code 1. Commands may still catch them to word them better."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # `coopgraph ... | head`: the reader left. Stop quietly: standard output and error go to
+            # /dev/null so that Python's complaints while shutting down are not shown either.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            sys.exit(1)
+        except CoopgraphError as e:
+            from .endpoint import EndpointError
+
+            raise (DataProblem if isinstance(e, EndpointError) else UsageProblem)(str(e)) from None
+        except OSError as e:
+            raise UsageProblem(os_message(e)) from None
+
+
 @contextmanager
 def opened(store_path: Path | None, *, read_only: bool):
     try:
-        store = Store(store_path, read_only=read_only)
+        store = Store(store_path, read_only=read_only, on_wait=lambda message: click.echo(message, err=True))
     except StoreError as e:
         raise UsageProblem(str(e)) from None
     try:
@@ -29,11 +101,16 @@ def opened(store_path: Path | None, *, read_only: bool):
 
 
 def store_option(f):
-    return click.option("--store", "store_path", type=click.Path(path_type=Path), envvar=ENV_VAR,
+    return click.option("--store", "store_path", type=PathType(path_type=Path), envvar=ENV_VAR,
                         help=STORE_HELP)(f)
 
 
 def open_output(path: Path | None):
-    return click.open_file(str(path), "wb") if path else click.get_binary_stream("stdout")
+    if not path:
+        return click.get_binary_stream("stdout")
+    try:
+        return open(path, "wb")
+    except OSError as e:
+        raise UsageProblem(f"cannot write {path}: {e.strerror or e}") from None
 
 

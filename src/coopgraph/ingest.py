@@ -18,7 +18,8 @@ from .link.page import link_page
 from .rdf.convert import convert, partnership_key
 from .rdf import iris
 from .records import Problem, ProblemList
-from .store import BULK_LIMIT, PageData, Store
+from .store import BULK_LIMIT, PageData, Store, env_jobs
+from .versions import Change, compare
 
 # A batch is written in one bulk load: the bigger, the cheaper per quad (measured: 50,000 quads a
 # call cost 1.6x the CPU of 400,000), up to the loader's atomic limit.
@@ -34,6 +35,7 @@ class IngestReport(ProblemList):
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     quads_added: int = 0
+    replaced: list[Change] = field(default_factory=list)  # stored partnerships given a new version
 
 
 def collect_files(paths: Iterable[Path | Problem]) -> Iterator[Path | Problem]:
@@ -111,9 +113,9 @@ def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False
             files[prep.data.key] = str(item)
             pending += prep.data.page_quads + len(prep.data.entities)
             if len(batch) >= BATCH or pending >= BATCH_QUADS:
-                _flush(store, batch, report, seen_entities, check, files, known, previous)
+                _flush(store, batch, report, seen_entities, check, files, known, previous, force)
                 pending = 0
-        _flush(store, batch, report, seen_entities, check, files, known, previous)
+        _flush(store, batch, report, seen_entities, check, files, known, previous, force)
     finally:
         if pool is not None:
             pool.terminate()
@@ -170,7 +172,7 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool) 
 
 def _jobs(jobs: int | None, pages: int) -> int:
     if jobs is None:
-        jobs = int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1)
+        jobs = env_jobs()
     return max(1, min(jobs, pages // MIN_PAGES_PER_JOB))
 
 
@@ -187,9 +189,18 @@ def _warm_up() -> None:
 
 def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entities: set[bytes],
            check: BatchCheck | None, files: dict[str, str], known: dict[str, str],
-           previous: dict[str, str | None]) -> None:
+           previous: dict[str, str | None], force: bool = False) -> None:
     if not batch:
         return
+
+    def refuse(page: PageData) -> None:
+        report.failed.append(files[page.key])
+        iri = iris.partnership(page.key)  # not stored: what the store holds is unchanged
+        if previous.get(iri) is None:
+            known.pop(iri, None)
+        else:
+            known[iri] = previous[iri]
+
     if check is not None:
         found = check(batch, files)
         kept = []
@@ -197,15 +208,28 @@ def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entit
             problems = found.get(page.key, [])
             report.problems.extend(problems)
             if any(x.severity == "error" for x in problems):
-                report.failed.append(files[page.key])
-                iri = iris.partnership(page.key)  # not stored: what the store holds is unchanged
-                if previous.get(iri) is None:
-                    known.pop(iri, None)
-                else:
-                    known[iri] = previous[iri]
+                refuse(page)
             else:
                 kept.append(page)
         batch[:] = kept
+    # A new version of a stored partnership: say what it changes; refuse one that loses most of it.
+    kept = []
+    for page in batch:
+        iri = iris.partnership(page.key)
+        if previous.get(iri) in (None, known.get(iri)):  # new, or the same bytes re-converted (--force)
+            kept.append(page)
+            continue
+        change = compare(store, files[page.key], page.graph, page.page, page.entities)
+        if change.suspicious and not force:
+            report.problems.append(Problem(change.file, None, (
+                f"refused: this page would replace the stored version of {change.title!r} but loses most "
+                f"of it ({change.details()}); the stored version is kept. If the new page is right, "
+                "ingest it again with --force"), "error"))
+            refuse(page)
+        else:
+            report.replaced.append(change)
+            kept.append(page)
+    batch[:] = kept
     files.clear()
     previous.clear()
     if not batch:

@@ -90,7 +90,8 @@ def from_sparql_json(data: dict) -> Table:
     return Table(variables, rows)
 
 
-def write(table: Table, fmt: str, out: IO[str]) -> None:
+def write(table: Table, fmt: str, out: IO[str]) -> int:
+    """Write the table as json, csv, tsv or a text table; returns the number of rows."""
     if fmt == "json":
         json.dump({"head": {"vars": table.variables},
                    "results": {"bindings": [{v: c.to_json() for v, c in zip(table.variables, row) if c}
@@ -110,6 +111,7 @@ def write(table: Table, fmt: str, out: IO[str]) -> None:
                 out.write("\t".join("" if c is None else clean(c.value) for c in row) + "\n")
     else:
         out.write(render_table(table))
+    return len(table.rows)
 
 
 def render_table(table: Table, max_width: int = 60) -> str:

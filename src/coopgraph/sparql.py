@@ -29,6 +29,113 @@ class SparqlError(CoopgraphError):
     pass
 
 
+# -- syntax errors a person can act on ------------------------------------------------------------
+# pyoxigraph reports "error at L:C: expected <the parser's alternatives>", alternatives that are
+# often Unicode ranges or internal rule names. explain_syntax_error() says it in words: where, and
+# what is wrong (an unknown prefix, a misspelt query form, an unclosed brace or string...).
+QUERY_FORMS = "SELECT, CONSTRUCT, ASK or DESCRIBE"
+UPDATE_FORMS = "INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD"
+_AT = re.compile(r"error at (\d+):(\d+): expected (.*)", re.S)
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.I)
+_PREFIXED = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*)?:(?=[\w%\\]|\s|[;,.)}\]]|$)")
+_WORD = re.compile(r"[A-Za-z_][\w\-]*|\S")
+_PROLOGUE = re.compile(r"(?:\s*(?:PREFIX\s+(?:[A-Za-z][\w.\-]*)?:|BASE\b))*\s*", re.I)
+
+
+def _masked(q: str) -> str:
+    """The query with strings, IRIs and comments blanked out, same length (offsets still match)."""
+    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group(0)), q)
+
+
+def _where(q: str, offset: int) -> str:
+    line = q.count("\n", 0, offset) + 1
+    col = offset - (q.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def _offset(q: str, line: int, col: int) -> int:
+    lines = q.split("\n")
+    line = max(1, min(line, len(lines)))
+    return min(sum(len(x) + 1 for x in lines[:line - 1]) + col - 1, len(q))
+
+
+def _alternatives(expected: str) -> list[str]:
+    """The parser's alternatives that mean something to a person (keywords, punctuation)."""
+    out = []
+    for alt in re.findall(r'"(?:\\.|[^"\\])*"|\[[^\]]*\]|[A-Za-z][\w ]*', expected):
+        alt = alt.strip()
+        if alt.startswith("[") or " " in alt or alt in ("one of", "LATERAL"):
+            continue  # character classes and internal rule names ("Prefix not found")
+        if alt.startswith('"'):
+            alt = "'" + alt[1:-1].replace('\\"', '"').replace("\\\\", "\\") + "'"
+        if alt not in out:
+            out.append(alt)
+    return out
+
+
+def explain_syntax_error(query: str, error: Exception, *, update: bool = False) -> str:
+    """One line: where the query is wrong and what is wrong, in words."""
+    what = "invalid SPARQL Update" if update else "invalid SPARQL"
+    m = _AT.match(str(error))
+    code = _masked(query)
+    words = [(w.start(), w.group(0)) for w in _WORD.finditer(code)]
+    # Skip the prologue (PREFIX p: <iri>, BASE <iri>; IRIs are blanked) to find the query form.
+    prologue = _PROLOGUE.match(code).end()
+    words_after = [(k, w) for k, w in words if k >= prologue]
+    if not words_after:
+        forms = UPDATE_FORMS if update else QUERY_FORMS
+        return f"{what}: the query is empty: expected {forms}"
+    first_at, first = words_after[0]
+    if first.upper() == "PREFIX":
+        return f"{what} at {_where(query, first_at)}: a PREFIX declaration reads PREFIX name: <IRI>"
+    forms = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
+        "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+    if first.upper() not in forms:
+        expected = UPDATE_FORMS if update else QUERY_FORMS
+        return f"{what} at {_where(query, first_at)}: {first!r} is not a query form: expected {expected}"
+    if m is None:
+        return f"{what}: {str(error).splitlines()[0][:200]}"
+    at = _offset(query, int(m.group(1)), int(m.group(2)))
+    expected = m.group(3)
+    if "Prefix not found" in expected:
+        declared = {d or "" for d in _PREFIX_DECL.findall(code)} | set(PREFIXES)
+        unknown = [(u.start(), u.group(1) or "") for u in _PREFIXED.finditer(code)
+                   if (u.group(1) or "") not in declared and u.start() <= at]
+        if unknown:
+            pos, name = unknown[-1]
+            return (f"{what} at {_where(query, pos)}: unknown prefix {name}: — declare it "
+                    f"(PREFIX {name}: <...>) or use a predeclared one: {', '.join(sorted(PREFIXES))}")
+    if "IRI parsing failed" in expected:
+        start = query.rfind("<", 0, at)
+        start = start if start >= 0 else at
+        end = query.find(">", start)
+        iri = query[start:end + 1 if end >= 0 else at + 1].strip()[:80]
+        return (f"{what} at {_where(query, start)}: invalid IRI {iri!r}: an IRI is absolute (scheme:...) "
+                "and has no spaces, quotes, braces or backslashes")
+    # Unclosed strings, braces and parentheses are found on the masked text.
+    opened = []
+    for k, ch in enumerate(code):
+        if ch in "{(":
+            opened.append((k, ch))
+        elif ch in "})":
+            if not opened or opened[-1][1] != {"}": "{", ")": "("}[ch]:
+                return f"{what} at {_where(query, k)}: {ch!r} closes nothing that is open"
+            opened.pop()
+    for quote in ('"', "'"):
+        k = code.find(quote)
+        if k >= 0:
+            return f"{what} at {_where(query, k)}: a string opened here never ends (expected a closing {quote!r})"
+    if opened and at >= len(query.rstrip()):
+        k, ch = opened[-1]
+        close = "}" if ch == "{" else ")"
+        return f"{what} at {_where(query, k)}: {ch!r} opened here is never closed (expected {close!r})"
+    alts = _alternatives(expected)
+    token = next((w for s_, w in words if s_ >= at), None) if at < len(query.rstrip()) else None
+    found = f"found {token!r}" if token else "the query ends too early"
+    hint = f": expected {', '.join(alts[:12])}" if alts else ""
+    return f"{what} at {_where(query, min(at, len(query)))}: {found}{hint}"
+
+
 def _code_only(q: str) -> str:
     """The query's keywords and punctuation: strings, IRIs, comments and names removed."""
     return _NAMES.sub(" ", _STRINGS_AND_COMMENTS.sub(" ", q))
@@ -53,32 +160,36 @@ def uses_service(q: str) -> bool:
 
 
 def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: bool, allow_service: bool,
-               out: IO[str]) -> None:
+               out: IO[str], on_wait=None) -> int | None:
+    """Run and write the answer; returns the number of rows of a SELECT (None otherwise).
+    `on_wait(message)`: told once when an update waits for another writer (see Store)."""
     if uses_service(query) and not allow_service:
         raise SparqlError("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
     if is_update(query):
         if not allow_update:
             raise SparqlError("this is a SPARQL Update, and the store is opened read-only; "
                               "pass --allow-update to change the store")
-        with Store(store_path) as store:
+        with Store(store_path, on_wait=on_wait) as store:
             try:
                 store.update(query)
             except SyntaxError as e:
-                raise SparqlError(f"invalid SPARQL Update: {e}") from None
+                raise SparqlError(explain_syntax_error(query, e, update=True)) from None
         out.write("Update applied.\n")
-        return
+        return None
     with Store(store_path, read_only=True) as store:
         try:
-            _write_local(store.query(query, prefixes=PREFIXES), fmt, out)
+            return _write_local(store.query(query, prefixes=PREFIXES), fmt, out)
         except SyntaxError as e:
-            raise SparqlError(f"invalid SPARQL: {e}") from None
+            raise SparqlError(explain_syntax_error(query, e)) from None
+        except BrokenPipeError:
+            raise  # the reader of our output left (`| head`): not the query's fault
         except (OSError, RuntimeError) as e:
             # Raised while the solutions are read too (a SERVICE endpoint that fails or answers
             # garbage): a message, never a traceback.
             raise SparqlError(f"the query failed: {e}") from None
 
 
-def _write_local(res, fmt: str, out: IO[str]) -> None:
+def _write_local(res, fmt: str, out: IO[str]) -> int | None:
     if isinstance(res, QueryBoolean):
         if fmt == "json":
             out.write('{"head": {}, "boolean": %s}\n' % ("true" if bool(res) else "false"))
@@ -88,11 +199,12 @@ def _write_local(res, fmt: str, out: IO[str]) -> None:
         data = serialize(res, format=RdfFormat.TURTLE, prefixes=PREFIXES)
         out.write(data.decode("utf-8"))
     else:
-        results.write(results.from_oxigraph(res), fmt, out)
+        return results.write(results.from_oxigraph(res), fmt, out)
+    return None
 
 
 def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: float, out: IO[str],
-               allow_service: bool = False) -> None:
+               allow_service: bool = False) -> int | None:
     """The same on a remote SPARQL 1.1 endpoint (SPARQLWrapper); SELECT and ASK results only."""
     import click
 
@@ -113,7 +225,7 @@ def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: f
                 raise UsageProblem("this is a SPARQL Update, refused unless --allow-update")
             ep.update(query)
             click.echo("Update sent.", err=True)
-            return
+            return None
         if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _code_only(query), re.I):
             raise UsageProblem("--endpoint runs SELECT and ASK queries; CONSTRUCT/DESCRIBE only on the store")
         data = ep.select_json(query)
@@ -124,5 +236,5 @@ def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: f
             out.write('{"head": {}, "boolean": %s}\n' % ("true" if data["boolean"] else "false"))
         else:
             out.write(("true" if data["boolean"] else "false") + "\n")
-        return
-    results.write(results.from_sparql_json(data), fmt, out)
+        return None
+    return results.write(results.from_sparql_json(data), fmt, out)

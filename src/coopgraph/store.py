@@ -15,7 +15,7 @@ import io
 import itertools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -54,7 +54,7 @@ FORMATS = {
 QUAD_FORMATS = {"nquads", "trig"}
 
 
-def _open(path: Path, read_only: bool, wait: float) -> OxStore:
+def _open(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], None] | None = None) -> OxStore:
     if read_only:
         if not path.exists():
             raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
@@ -62,17 +62,31 @@ def _open(path: Path, read_only: bool, wait: float) -> OxStore:
             return OxStore.read_only(str(path))
         except OSError as e:
             raise StoreError(f"cannot open the store at {path} read-only: {e}") from None
-    path.mkdir(parents=True, exist_ok=True)
+        except RuntimeError as e:  # RocksDB's "Corruption: ...": not a database, or a damaged one
+            if "Column family not found" in str(e):
+                # A writer killed while it created this database, before anything was written to it.
+                return OxStore()
+            raise StoreError(f"the store at {path.parent} is damaged or not a coopgraph store ({e})") from None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create the store at {path.parent}: {e.strerror or e}") from None
     deadline = time.monotonic() + wait
     while True:
         try:
             return OxStore(str(path))
+        except RuntimeError as e:
+            raise StoreError(f"the store at {path.parent} is damaged or not a coopgraph store ({e})") from None
         except OSError as e:
             if "lock" not in str(e).lower():
                 raise StoreError(f"cannot open the store at {path}: {e}") from None
             if time.monotonic() >= deadline:
                 raise StoreError(f"the store at {path} is in use by another coopgraph process "
                                  f"(waited {wait:.0f} s); try again when it has finished") from None
+            if on_wait is not None:  # once: a person should know why nothing happens
+                on_wait(f"the store at {path.parent} is in use by another coopgraph process; waiting up to "
+                        f"{wait:.0f} s for it to finish (${LOCK_WAIT_VAR} sets how long)")
+                on_wait = None
             time.sleep(0.2)
 
 
@@ -139,7 +153,7 @@ def _write_turtle(chunks: Iterator[tuple[str, bytes]], out: IO[bytes], batch: in
         if parts:
             yield b"".join(parts)
 
-    jobs = max(1, int(os.environ.get("COOPGRAPH_JOBS") or os.cpu_count() or 1))
+    jobs = env_jobs()
     pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
     try:
         docs = pool.imap(_turtle_of, batches()) if pool else map(_turtle_of, batches())
@@ -168,6 +182,18 @@ def _bulk_load(db: OxStore, parts: list[tuple[int, bytes]]) -> None:
 
 
 LOCK_WAIT_VAR = "COOPGRAPH_LOCK_WAIT"
+JOBS_VAR = "COOPGRAPH_JOBS"
+
+
+def env_jobs() -> int:
+    """Worker processes: $COOPGRAPH_JOBS (at least 1), else one per core."""
+    raw = os.environ.get(JOBS_VAR, "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise StoreError(f"${JOBS_VAR} must be a whole number of worker processes, not {raw!r}") from None
 
 
 def lock_wait() -> float:
@@ -184,12 +210,34 @@ def lock_wait() -> float:
     return value
 
 
+def _check_folder(path: Path, read_only: bool) -> None:
+    """A store path a person mistyped gets a sentence, not an OSError from deep in a library."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file, not a store folder: pass --store DIR (a folder that "
+                             f"'coopgraph ingest' creates), or set ${ENV_VAR}")
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
+            if not (path / "open").is_dir():
+                raise StoreError(f"{path} is not a coopgraph store (no 'open' database in it)")
+            return
+        path.mkdir(parents=True, exist_ok=True)
+    except StoreError:
+        raise
+    except OSError as e:
+        raise StoreError(f"cannot use {path} as a store: {e.strerror or e}") from None
+
+
 class Store:
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None):
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None,
+                 on_wait: Callable[[str], None] | None = None):
+        """`on_wait(message)` is called once if a writer has to wait for another one's lock."""
         if wait is None:
             wait = lock_wait()
         self.path = Path(path) if path else default_path()
         self.read_only = read_only
+        _check_folder(self.path, read_only)
         if not read_only and self.path.exists() and any(self.path.iterdir()) \
                 and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")
@@ -197,7 +245,8 @@ class Store:
         # Read before the database is opened: what this handle reads is this state or a later one.
         self.opened_generation = self.generation()
         self.local_writes = 0  # writes through this handle (result caches key on them)
-        self.open = _open(self.path / "open", read_only, wait)
+        self._on_wait = on_wait
+        self.open = _open(self.path / "open", read_only, wait, on_wait)
         self._personal: OxStore | None = None
         self._wait = wait
         # Opened after the store: a writer holds the store's lock while it writes the cache.
@@ -216,7 +265,7 @@ class Store:
             if self.read_only and not (self.path / "personal").exists():
                 self._personal = OxStore()  # nothing personal was ever stored: an empty view
             else:
-                self._personal = _open(self.path / "personal", self.read_only, self._wait)
+                self._personal = _open(self.path / "personal", self.read_only, self._wait, self._on_wait)
         return self._personal
 
     def close(self) -> None:

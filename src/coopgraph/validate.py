@@ -431,6 +431,16 @@ _FILE_FORMATS = {".ttl": RdfFormat.TURTLE, ".turtle": RdfFormat.TURTLE, ".nt": R
                  ".owl": RdfFormat.RDF_XML}
 
 
+def file_formats_help() -> str:
+    """'Turtle (.ttl, .turtle), N-Triples (.nt, .ntriples), ...': every extension load_files reads."""
+    names = {RdfFormat.TURTLE: "Turtle", RdfFormat.N_TRIPLES: "N-Triples", RdfFormat.JSON_LD: "JSON-LD",
+             RdfFormat.N_QUADS: "N-Quads", RdfFormat.TRIG: "TriG", RdfFormat.RDF_XML: "RDF/XML"}
+    by_format: dict = {}
+    for ext, fmt in _FILE_FORMATS.items():
+        by_format.setdefault(fmt, []).append(ext)
+    return ", ".join(f"{names.get(f, f.name)} ({', '.join(exts)})" for f, exts in by_format.items())
+
+
 def load_files(paths: Iterable[Path]) -> OxStore:
     """An in-memory store with the files and the packaged reference data."""
     store = OxStore()
@@ -438,8 +448,10 @@ def load_files(paths: Iterable[Path]) -> OxStore:
     for i, path in enumerate(paths):
         fmt = _FILE_FORMATS.get(path.suffix.lower())
         if fmt is None:
-            raise InputError(f"{path}: unknown RDF format (expected .ttl, .nt, .jsonld, .nq or .trig)")
+            raise InputError(f"{path}: unknown RDF format (expected {file_formats_help()})")
         g = NamedNode(f"{iris.GRAPH}file/{i}")
+        if not path.is_file():  # a FIFO would block forever, a device never end
+            raise InputError(f"{path}: not a regular file")
         try:
             data = path.read_bytes()
             if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
@@ -750,7 +762,13 @@ def write_json(report: Report, out, lang: str = "en") -> None:
                 "message": r.message(lang), "messages": {lg: t for lg, t in r.messages},
                 "sourceShape": r.shape, "sourceConstraintComponent": r.component}
 
-    doc = {"conforms": report.conforms,
+    # "conforms" is SHACL's word (no result at all, warnings included); "valid" is what the exit
+    # code says (no violation). Both, and a sentence, so that no one reads a warning as a failure.
+    doc = {"valid": report.valid,
+           "conforms": report.conforms,
+           "meaning": ("valid: no violation (warnings and infos alone do not make the data invalid; "
+                       "exit code 0 unless --fail-on warning). conforms: SHACL's stricter sense, "
+                       "no result of any severity."),
            "summary": {"partnerships": report.checked, "violations": report.count("Violation"),
                        "warnings": report.count("Warning"), "infos": report.count("Info"),
                        "text": report.summary()},

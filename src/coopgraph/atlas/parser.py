@@ -56,10 +56,11 @@ LABELS = {
     "fundings": "Financement du partenariat",
 }
 _BY_KEY = {T.label_key(v): k for k, v in LABELS.items()}
+VOLUNTEERS_LABEL = "Volontaires impliqués dans le partenariat"  # the last section of every page
 _PREFIX_LABELS = {
     # Labels that carry a value or a variable tail on the same line.
     "embassy": T.label_key("Contacts dans le poste diplomatique"),
-    "volunteers": T.label_key("Volontaires impliqués dans le partenariat"),
+    "volunteers": T.label_key(VOLUNTEERS_LABEL),
     "header": T.label_key("Atlas français de la coopération décentralisée"),
 }
 # A line is a label only if its first word is a label's first word (prefix labels are several
@@ -233,7 +234,25 @@ class _Parser:
                               "'Collectivités territoriales partenaires du partenariat'")
         if not p.foreign_partners and "foreign_partners" not in s:
             self.warn(None, "no 'Partenaires étrangers du partenariat' section")
+        self._check_complete(s)
         return ParseResult(self.file, p, self.problems)
+
+    def _check_complete(self, s: dict[str, _Section]) -> None:
+        """Every Atlas page ends with the volunteers table, written even when empty (its label, its
+        header row and a separator line). A page that stops before it is a cut copy (an interrupted
+        download, a partial save): an error, so that it never replaces a complete stored version."""
+        last = next((n for n in range(len(self.lines), 0, -1) if self.lines[n - 1].strip()), 1)
+        vol = s.get("volunteers")
+        if vol is None:
+            before = max(s.values(), key=lambda x: x.line)
+            self.error(last, f"incomplete page: it stops at line {last}, in the section '{before.head[:60]}' "
+                             f"(line {before.line}), before the section every Atlas page ends with, "
+                             f"'{VOLUNTEERS_LABEL}' (with its table header); the file looks cut short "
+                             "(an interrupted download or copy?).")
+        elif not any(T.is_separator(t) for _, t in vol.body):
+            self.error(last, f"incomplete page: it stops at line {last}, inside the header of the last section "
+                             f"'{VOLUNTEERS_LABEL}' (line {vol.line}; expected a header row and a '---|' line); "
+                             "the file looks cut short")
 
     def _value(self, sec: _Section | None) -> str | None:
         if sec is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import Range, UsageProblem, opened, store_option
 
 
 @click.command(name="link")
@@ -31,9 +31,9 @@ from ..cli_common import UsageProblem, opened, store_option
               help="SPARQL endpoint to ask (default: https://query.wikidata.org/sparql).")
 @click.option("--batch-size", type=click.IntRange(1, 500), default=100, show_default=True,
               help="Codes per Wikidata query.")
-@click.option("--delay", type=click.FloatRange(0, 60), default=1.0, show_default=True,
+@click.option("--delay", type=Range(0, 60), default=1.0, show_default=True,
               help="Seconds between two Wikidata requests (be polite to a shared service).")
-@click.option("--timeout", type=click.FloatRange(1, 600), default=60.0, show_default=True,
+@click.option("--timeout", type=Range(1, 600), default=60.0, show_default=True,
               help="Seconds to wait for one Wikidata answer.")
 @click.option("--refresh", is_flag=True, help="Ask the endpoint again instead of using the local cache.")
 def command(store_path: Path | None, want_report: bool, problems_only: bool, fmt: str, wikidata: bool,

@@ -8,20 +8,21 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import SECONDS_MAX, PathType, Range, UsageProblem, opened, store_option
 
 
-def _base_url(url: str) -> str:
+def _base_url(url: str, option: str = "--base-url") -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in ' <>"{}|\\^`'):
-        raise UsageProblem(f"--base-url must be an http(s) URL, got {url!r}")
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in url for c in ' <>"{}|\\^`') \
+            or not url.isprintable():
+        raise UsageProblem(f"{option} must be an http(s) URL, got {url[:200]!r}")
     return url if url.endswith("/") else url + "/"
 
 
 @click.command(name="publish")
-@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("outdir", type=PathType(path_type=Path, file_okay=False))
 @store_option
 @click.option("--base-url", default=None, metavar="URL",
               help="Where OUTDIR will be served; download links in the description point there "
@@ -60,7 +61,10 @@ def command(outdir: Path, store_path: Path | None, base_url: str | None, licence
     except ValueError:
         raise UsageProblem(f"--date expects YYYY-MM-DD, got {date!r}") from None
     if sparql_endpoint:
-        _base_url(sparql_endpoint)
+        _base_url(sparql_endpoint, "--sparql-endpoint")
+    _base_url(publisher_url, "--publisher-url")
+    if licence.startswith(("http://", "https://")):
+        _base_url(licence, "--licence")
     if outdir.exists() and not outdir.is_dir():
         raise UsageProblem(f"{outdir} exists and is not a folder")
     opts = Options(base_url=_base_url(base_url) if base_url else DEFAULT_BASE_URL, licence=licence,
@@ -99,7 +103,8 @@ def command(outdir: Path, store_path: Path | None, base_url: str | None, licence
 @click.option("--replace", is_flag=True, help="Replace the graph's content (HTTP PUT) instead of adding to it (POST).")
 @click.option("--chunk-size", default=50_000, show_default=True, type=click.IntRange(min=1),
               help="Triples per request.")
-@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=1), help="Seconds per request.")
+@click.option("--timeout", default=300.0, show_default=True, type=Range(min=1, max=SECONDS_MAX),
+              help="Seconds per request.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 def push_command(store_path: Path | None, endpoint: str, graph: str, replace: bool, chunk_size: int,
                  timeout: float, quiet: bool) -> None:

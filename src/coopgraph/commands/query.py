@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import SECONDS_MAX, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, opened, store_option
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 
@@ -44,7 +44,7 @@ def _run(q, given: dict[str, str], backend, show: bool, fmt: str, out) -> None:
         click.echo("Update applied.", err=True)
     else:
         table = backend.select(text, q.name, given) if isinstance(backend, _Local) else backend.select(text)
-        results.write(table, fmt, out)
+        note_if_empty(results.write(table, fmt, out), fmt)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -91,13 +91,14 @@ def _show(q, given: dict[str, str], lookup) -> str:
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter value (repeatable), e.g. -p country=Mali.")
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help=RESULT_FORMAT_HELP)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--show", is_flag=True, help="Print the query text (with the parameters given) instead of running it.")
 @click.option("--endpoint", metavar="URL",
               help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
                    "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
               help="Seconds to wait for the remote endpoint.")
 @click.option("--allow-update", is_flag=True, help="Allow a saved SPARQL Update to change the data.")
 @store_option
@@ -156,4 +157,6 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
         except queries.QueryError as e:
             raise UsageProblem(str(e)) from None
         except SyntaxError as e:
-            raise UsageProblem(f"saved query {name}: invalid SPARQL: {e}") from None
+            from ..sparql import explain_syntax_error
+
+            raise UsageProblem(f"saved query {name}: {explain_syntax_error(q.text, e)}") from None

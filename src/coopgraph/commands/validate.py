@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import UsageProblem, opened, store_option
+from ..cli_common import PathType, UsageProblem, opened, store_option
 
 
 def _default_lang() -> str:
@@ -16,10 +16,12 @@ def _default_lang() -> str:
 
 
 @click.command(name="validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=PathType(path_type=Path, exists=True, dir_okay=False))
 @store_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="text for people; json; turtle = the standard SHACL validation report.")
+              show_default=True, help="text: for people; json: the results with 'valid' (no violation: warnings alone do not make the "
+                   "data invalid) and 'conforms' (SHACL: no result at all); turtle: the standard SHACL validation "
+                   "report.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit 1 when a result of this severity (or worse) is found.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
@@ -32,7 +34,12 @@ def _default_lang() -> str:
               "(default: from $LANG).")
 def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on: str, engine: str,
             partitioned: bool, lang: str | None) -> None:
-    """Validate the store, or the given RDF files (Turtle, N-Triples, JSON-LD, N-Quads, TriG).
+    """Validate the store, or the given RDF files.
+
+    \b
+    FILES are read by their extension:
+      Turtle (.ttl, .turtle), N-Triples (.nt, .ntriples), JSON-LD (.jsonld, .json),
+      N-Quads (.nq), TriG (.trig), RDF/XML (.rdf, .owl).
 
     Results are grouped by partnership (title, source page), each with the property, the value,
     the message and the severity. Reference data (schemes, SDG KOS, countries) comes from the
