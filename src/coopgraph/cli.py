@@ -178,6 +178,7 @@ if hasattr(publish, "push_command"):
 from .commands import export as _export  # noqa: E402
 
 main.add_command(_export.command)
+from .commands import serve as _serve; main.add_command(_serve.command)  # noqa: E402,E702
 
 
 if __name__ == "__main__":  # pragma: no cover

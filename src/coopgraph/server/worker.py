@@ -1,0 +1,240 @@
+"""What runs in a query worker process: one read-only Atlas, one job at a time.
+
+pyoxigraph cannot interrupt a query from another thread, so each query runs in a worker process
+that the server kills when it runs past its time limit (see pool.py). A worker reopens the store
+when its generation changes (an ingest closed it), so the server follows the data without a restart.
+Everything that reads the store runs here; the web process only renders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import traceback
+from typing import Any
+
+from .. import CoopgraphError, QueryError, SparqlError, StoreError, open as open_atlas
+from ..rdf import iris
+from ..results import Cell, Table
+from . import formats
+
+_atlas = None
+_generation = None
+_allow_service = False
+
+LABELS = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name")
+LABEL_PATH = "|".join(LABELS)
+INBOUND_LIMIT = 500
+_IRI_OK = re.compile(r"[^\s<>\"{}|\\^`]+")
+
+
+def _open(path: str):
+    global _atlas, _generation
+    atlas = open_atlas(path, read_only=True)
+    _generation = atlas.store.generation()
+    old, _atlas = _atlas, atlas
+    if old is not None:
+        old.close()
+
+
+def _fresh():
+    """Reopen the store when a writer has changed it since we opened it."""
+    if _atlas.store.generation() != _generation:
+        try:
+            _open(str(_atlas.path))
+        except CoopgraphError as e:  # mid-write: keep answering from the old view
+            print(f"coopgraph serve: store reload postponed: {e}", file=sys.stderr)
+    return _atlas
+
+
+def main(conn, store_path: str, allow_service: bool) -> None:
+    """A worker's loop: receive (job, args), send back a result; errors are results too."""
+    global _allow_service
+    _allow_service = allow_service
+    try:
+        _open(store_path)
+    except CoopgraphError as e:
+        conn.send(("error", 503, str(e)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job, args = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            result = JOBS[job](_fresh(), *args)
+            if not (isinstance(result, tuple) and result and result[0] == "error"):
+                result = ("value", result)
+        except StoreError as e:
+            result = ("error", 503, str(e))
+        except (QueryError, SparqlError) as e:
+            result = ("error", 400, str(e))
+        except CoopgraphError as e:
+            result = ("error", 400, str(e))
+        except Exception:  # a bug: logged here, never shown to the client
+            traceback.print_exc(file=sys.stderr)
+            result = ("error", 500, "internal error (logged by the server)")
+        conn.send(result)
+
+
+# --- jobs ----------------------------------------------------------------------------------------
+def _answer(res: Any, accept: str | None, fmt_param: str | None):
+    """A query's answer in the negotiated format: ('ok', content type, bytes) or ('table', Table)."""
+    if isinstance(res, bool):
+        fmt = formats.choose(accept, formats.RESULT_TYPES, fmt_param, html=False)
+        if fmt is None or fmt == "html":
+            return _not_acceptable(formats.RESULT_TYPES)
+        return ("ok", formats.CONTENT_TYPE[fmt], formats.write_boolean(res, fmt))
+    if isinstance(res, list) and not hasattr(res, "table"):  # CONSTRUCT / DESCRIBE: triples
+        fmt = formats.choose(accept, formats.GRAPH_TYPES, fmt_param, html=False)
+        if fmt is None or fmt == "html":
+            return _not_acceptable(formats.GRAPH_TYPES)
+        return ("ok", formats.CONTENT_TYPE[fmt], formats.write_graph(res, fmt))
+    fmt = formats.choose(accept, formats.RESULT_TYPES, fmt_param)
+    if fmt is None:
+        return _not_acceptable(formats.RESULT_TYPES)
+    if fmt == "html":
+        return ("table", res.table)
+    return ("ok", formats.CONTENT_TYPE[fmt], formats.write_table(res.table, fmt))
+
+
+def _not_acceptable(table: dict[str, str]):
+    return ("error", 406, "none of the formats in your Accept header can be given; ask for one of "
+            + ", ".join(t for t in table if t != "text/html"))
+
+
+def job_sparql(atlas, text: str, accept: str | None, fmt_param: str | None):
+    return _answer(atlas.sparql(text, allow_service=_allow_service), accept, fmt_param)
+
+
+def job_saved(atlas, name: str, params: dict[str, str], accept: str | None, fmt_param: str | None):
+    return _answer(atlas.query(name, **params), accept, fmt_param)
+
+
+def job_search(atlas, text: str, limit: int):
+    rows = atlas.search(text, limit=limit)
+    return ("table", rows.table)
+
+
+def _cells(atlas, text: str) -> list[dict[str, Cell | None]]:
+    rows = atlas.sparql(text)
+    t = rows.table
+    return [dict(zip(t.variables, r)) for r in t.rows]
+
+
+def _pick_label(cells: list[Cell | None]) -> str | None:
+    """The French label, else one without language, else English, else any."""
+    rank = {"fr": 0, None: 1, "": 1, "en": 2}
+    found = [c for c in cells if c is not None]
+    if not found:
+        return None
+    return sorted(found, key=lambda c: (rank.get(c.lang, 3), c.value))[0].value
+
+
+def check_iri(iri: str) -> bool:
+    return bool(_IRI_OK.fullmatch(iri))
+
+
+def job_describe(atlas, iri: str) -> dict | None:
+    """What an IRI's page shows: labels and types, properties, inbound links (counted, the first
+    INBOUND_LIMIT of each shown), and a partnership's fundings or a funder's gifts."""
+    if not check_iri(iri):
+        return None
+    out_rows = _cells(atlas, f"""SELECT ?p ?o ?plabel ?olabel WHERE {{
+        <{iri}> ?p ?o .
+        OPTIONAL {{ ?p rdfs:label ?plabel }}
+        OPTIONAL {{ ?o {LABEL_PATH} ?olabel }} }}""")
+    counts = _cells(atlas, f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p")
+    if not out_rows and not counts:
+        return None
+    props: dict[str, dict] = {}
+    for r in out_rows:
+        p = props.setdefault(r["p"].value, {"iri": r["p"].value, "labels": [], "values": {}})
+        p["labels"].append(r["plabel"])
+        v = p["values"].setdefault((r["o"].kind, r["o"].value, r["o"].lang, r["o"].datatype),
+                                   {"cell": r["o"], "labels": []})
+        v["labels"].append(r["olabel"])
+    properties = []
+    for p in props.values():
+        values = [{"cell": v["cell"], "label": _pick_label(v["labels"])} for v in p["values"].values()]
+        values.sort(key=lambda v: (v["cell"].kind != "literal", (v["label"] or v["cell"].value).lower()))
+        properties.append({"iri": p["iri"], "label": _pick_label(p["labels"]), "values": values})
+    labels = [v["cell"] for p in properties if p["iri"] in _LABEL_IRIS for v in p["values"]]
+    types = next((p["values"] for p in properties if p["iri"] == RDF_TYPE), [])
+    inbound = []
+    for c in sorted(counts, key=lambda r: r["p"].value):
+        p = c["p"].value
+        rows = _cells(atlas, f"""SELECT ?s ?slabel ?plabel WHERE {{
+            {{ SELECT DISTINCT ?s WHERE {{ ?s <{p}> <{iri}> }} ORDER BY ?s LIMIT {INBOUND_LIMIT} }}
+            OPTIONAL {{ ?s {LABEL_PATH} ?slabel }} OPTIONAL {{ <{p}> rdfs:label ?plabel }} }}""")
+        subjects: dict[str, list] = {}
+        plabels = []
+        for r in rows:
+            subjects.setdefault(r["s"].value, []).append(r["slabel"])
+            plabels.append(r["plabel"])
+        items = sorted(({"iri": s, "label": _pick_label(ls)} for s, ls in subjects.items()),
+                       key=lambda x: (x["label"] or x["iri"]).lower())
+        inbound.append({"iri": p, "label": _pick_label(plabels), "count": int(c["n"].value), "items": items})
+    fundings = _cells(atlas, f"""SELECT ?f ?funder ?funderLabel ?amount ?currency ?year WHERE {{
+        ?f schema:fundedItem <{iri}> ; schema:funder ?funder .
+        OPTIONAL {{ ?funder rdfs:label ?funderLabel }} OPTIONAL {{ ?f schema:amount ?amount }}
+        OPTIONAL {{ ?f schema:currency ?currency }} OPTIONAL {{ ?f cg:year ?year }} }}
+        ORDER BY ?year ?funderLabel ?f""") if any(c["p"].value == SCHEMA_FUNDED_ITEM for c in counts) else []
+    gifts = _cells(atlas, f"""SELECT ?f ?p ?title ?amount ?year WHERE {{
+        {{ SELECT ?f WHERE {{ ?f schema:funder <{iri}> }} LIMIT {INBOUND_LIMIT} }}
+        ?f schema:fundedItem ?p . OPTIONAL {{ ?p dcterms:title ?title }}
+        OPTIONAL {{ ?f schema:amount ?amount }} OPTIONAL {{ ?f cg:year ?year }} }}
+        ORDER BY ?title ?year ?f""") if any(c["p"].value == SCHEMA_FUNDER for c in counts) else []
+    return {"iri": iri, "label": _pick_label(labels), "types": types, "properties": properties,
+            "inbound": inbound, "fundings": fundings, "gifts": gifts}
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SCHEMA_FUNDED_ITEM = "http://schema.org/fundedItem"
+SCHEMA_FUNDER = "http://schema.org/funder"
+_LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+               "http://purl.org/dc/terms/title", "http://schema.org/name"}
+
+
+def job_rdf(atlas, iri: str, fmt: str):
+    """The IRI's description (its own triples; the links to it when it has none) in an RDF format."""
+    if not check_iri(iri):
+        return None
+    triples = atlas.sparql(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
+    if not triples:
+        triples = atlas.sparql(f"CONSTRUCT {{ ?s ?p <{iri}> }} WHERE {{ ?s ?p <{iri}> }} LIMIT 10000")
+    if not triples:
+        return None
+    return ("ok", formats.CONTENT_TYPE[fmt], formats.write_graph(triples, fmt))
+
+
+def job_ontology(atlas, fmt: str):
+    triples = atlas.sparql(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iris.G_ONTOLOGY}> {{ ?s ?p ?o }} }}")
+    body = formats.write_graph(triples, "turtle" if fmt == "html" else fmt)
+    if fmt == "html":
+        from ..publish.pages import ontology_page
+
+        return ("ok", formats.CONTENT_TYPE["html"], ontology_page(body, None, "Licence Ouverte / Etalab 2.0").encode())
+    return ("ok", formats.CONTENT_TYPE[fmt], body)
+
+
+def job_home(atlas):
+    """Key figures and the lists the home page links to (cached by the server per generation)."""
+    row = atlas.query("stats")  # not atlas.stats(): that also counts personal data, which we never open
+    stats = dict(row[0]) if row else {}
+    stats["triples"] = atlas.store.count()
+    countries = atlas.query("countries")
+    funders = atlas.query("funders-ranking")
+    themes = _cells(atlas, f"""SELECT ?t ?label (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?label .
+        OPTIONAL {{ ?sub skos:broader* ?t . ?p a cg:Partnership ; dcterms:subject ?sub }} }}
+        GROUP BY ?t ?label ORDER BY DESC(?n) ?label""")
+    return {"stats": stats,
+            "countries": countries.table, "funders": Table(funders.table.variables, funders.table.rows[:25]),
+            "funder_count": len(funders), "themes": themes, "generation": _generation}
+
+
+JOBS = {"sparql": job_sparql, "saved": job_saved, "search": job_search, "describe": job_describe,
+        "rdf": job_rdf, "ontology": job_ontology, "home": job_home}
