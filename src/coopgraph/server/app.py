@@ -104,8 +104,8 @@ class Render:
             out += f' <small class="dt">{escape(Cell(cell.datatype, "uri").short())}</small>'
         return Markup(out)
 
-    def page(self, name: str, status: int = 200, headers: dict | None = None, **ctx) -> HTMLResponse:
-        html = self.env.get_template(name).render(**ctx)
+    def page(self, template: str, status: int = 200, headers: dict | None = None, **ctx) -> HTMLResponse:
+        html = self.env.get_template(template).render(**ctx)
         return HTMLResponse(html, status_code=status, headers=headers)
 
 
