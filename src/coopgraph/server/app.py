@@ -33,6 +33,7 @@ from ..rdf import iris
 from ..rdf.namespaces import PREFIXES
 from ..results import Cell, Table
 from . import formats
+from .cache import AnswerCache
 from .pool import JobFailed, Pool
 
 MAX_BODY = 1_000_000  # bytes of a request body (a SPARQL query); more gets 413
@@ -46,6 +47,7 @@ class Options:
     timeout: float = 30.0
     workers: int = 2
     allow_service: bool = False
+    cache_mb: float = 128  # answers kept while the store does not change; 0: none
 
 
 # --- rendering helpers ---------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def _wants_html(request: Request) -> bool:
 # --- the application -----------------------------------------------------------------------------
 def create_app(opts: Options) -> Starlette:
     r = Render(opts.base_url)
-    state: dict = {"home": None}
+    state: dict = {}
 
     def error(request: Request, status: int, message: str, html: bool | None = None) -> Response:
         if html is None:
@@ -127,7 +129,11 @@ def create_app(opts: Options) -> Starlette:
         return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
 
     async def run(request: Request, job: str, *args):
-        return await request.app.state.pool.run(job, *args)
+        # Same store generation, same job: same answer (see cache.py).
+        app = request.app
+        key = (job, *(tuple(sorted(a.items())) if isinstance(a, dict) else a for a in args))
+        return await app.state.cache.get(key, app.state.atlas.store.generation(),
+                                         lambda: app.state.pool.run(job, *args))
 
     async def read_body(request: Request) -> bytes:
         size = int(request.headers.get("content-length") or 0)
@@ -142,12 +148,7 @@ def create_app(opts: Options) -> Starlette:
 
     # -- home
     async def home(request: Request) -> Response:
-        gen = request.app.state.atlas.store.generation()
-        cached = state["home"]
-        if cached is None or cached[0] != gen:
-            data = await run(request, "home")
-            state["home"] = cached = (gen, data)
-        data = cached[1]
+        data = await run(request, "home")
         queries = [(n, q) for n, q in list_queries().items() if not q.is_update]
         return r.page("home.html", data=data, stats=data["stats"], queries=queries)
 
@@ -331,12 +332,16 @@ def create_app(opts: Options) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.atlas = open_atlas(opts.store, read_only=True)  # only for its generation stamp
+        app.state.cache = AnswerCache(int(opts.cache_mb * 1024 * 1024))
         app.state.pool = Pool(opts.store, opts.workers, opts.timeout, opts.allow_service)
         await app.state.pool.start()
         print(f"coopgraph serve: {opts.workers} query worker(s) ready on {opts.store}", file=sys.stderr, flush=True)
         try:
             yield
         finally:
+            c = app.state.cache
+            print(f"coopgraph serve: {c.hits + c.misses} answers, {c.hits} from the cache, "
+                  f"{app.state.pool.killed} query worker(s) stopped past the time limit", file=sys.stderr, flush=True)
             await app.state.pool.close()
             app.state.atlas.close()
 
