@@ -7,6 +7,7 @@ IRI the project mints), /ontology, /search. Read-only: personal data is never op
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sys
@@ -336,6 +337,10 @@ def create_app(opts: Options) -> Starlette:
         app.state.pool = Pool(opts.store, opts.workers, opts.timeout, opts.allow_service)
         await app.state.pool.start()
         print(f"coopgraph serve: {opts.workers} query worker(s) ready on {opts.store}", file=sys.stderr, flush=True)
+        # the home page's figures take seconds at Atlas scale: compute them now, in the background
+        warm = asyncio.ensure_future(app.state.cache.get(("home",), app.state.atlas.store.generation(),
+                                                         lambda: app.state.pool.run("home")))
+        warm.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
             yield
         finally:

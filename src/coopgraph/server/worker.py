@@ -137,57 +137,70 @@ def check_iri(iri: str) -> bool:
     return bool(_IRI_OK.fullmatch(iri))
 
 
+def _labels(atlas, nodes: set[str], path: str = LABEL_PATH) -> dict[str, str]:
+    """Labels of many nodes at once: one VALUES block (an OPTIONAL over a property path would make
+    the engine read every label of the graph)."""
+    found: dict[str, list] = {}
+    nodes = sorted(n for n in nodes if check_iri(n))
+    for i in range(0, len(nodes), 500):
+        values = " ".join(f"<{n}>" for n in nodes[i:i + 500])
+        for r in _cells(atlas, f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s {path} ?l }}"):
+            found.setdefault(r["s"].value, []).append(r["l"])
+    return {k: _pick_label(v) for k, v in found.items()}
+
+
 def job_describe(atlas, iri: str) -> dict | None:
     """What an IRI's page shows: labels and types, properties, inbound links (counted, the first
     INBOUND_LIMIT of each shown), and a partnership's fundings or a funder's gifts."""
     if not check_iri(iri):
         return None
-    out_rows = _cells(atlas, f"""SELECT ?p ?o ?plabel ?olabel WHERE {{
-        <{iri}> ?p ?o .
-        OPTIONAL {{ ?p rdfs:label ?plabel }}
-        OPTIONAL {{ ?o {LABEL_PATH} ?olabel }} }}""")
+    out_rows = _cells(atlas, f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
     counts = _cells(atlas, f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p")
     if not out_rows and not counts:
         return None
+    inbound_rows = {}
+    for c in counts:
+        p = c["p"].value
+        # the first ones in the store's order (ORDER BY over thousands of IRIs takes seconds)
+        inbound_rows[p] = list(dict.fromkeys(r["s"].value for r in _cells(
+            atlas, f"SELECT ?s WHERE {{ ?s <{p}> <{iri}> }} LIMIT {INBOUND_LIMIT}") if r["s"].kind == "uri"))
+    predicates = {r["p"].value for r in out_rows} | set(inbound_rows)
+    plabels = _labels(atlas, predicates, "rdfs:label")
+    labels = _labels(atlas, {r["o"].value for r in out_rows if r["o"].kind == "uri"}
+                     | {s for subjects in inbound_rows.values() for s in subjects})
     props: dict[str, dict] = {}
     for r in out_rows:
-        p = props.setdefault(r["p"].value, {"iri": r["p"].value, "labels": [], "values": {}})
-        p["labels"].append(r["plabel"])
-        v = p["values"].setdefault((r["o"].kind, r["o"].value, r["o"].lang, r["o"].datatype),
-                                   {"cell": r["o"], "labels": []})
-        v["labels"].append(r["olabel"])
+        p = props.setdefault(r["p"].value, {"iri": r["p"].value, "label": plabels.get(r["p"].value), "values": {}})
+        o = r["o"]
+        p["values"][(o.kind, o.value, o.lang, o.datatype)] = {
+            "cell": o, "label": labels.get(o.value) if o.kind == "uri" else None}
     properties = []
     for p in props.values():
-        values = [{"cell": v["cell"], "label": _pick_label(v["labels"])} for v in p["values"].values()]
-        values.sort(key=lambda v: (v["cell"].kind != "literal", (v["label"] or v["cell"].value).lower()))
-        properties.append({"iri": p["iri"], "label": _pick_label(p["labels"]), "values": values})
-    labels = [v["cell"] for p in properties if p["iri"] in _LABEL_IRIS for v in p["values"]]
+        values = sorted(p["values"].values(), key=lambda v: (v["cell"].kind != "literal", (v["label"] or v["cell"].value).lower()))
+        properties.append({"iri": p["iri"], "label": p["label"], "values": values})
+    # the title first, then the texts, then the links; by label within each
+    properties.sort(key=lambda p: (p["iri"] not in _LABEL_IRIS, any(v["cell"].kind == "uri" for v in p["values"]),
+                                   (p["label"] or p["iri"]).lower()))
+    own = [v["cell"] for p in properties if p["iri"] in _LABEL_IRIS for v in p["values"]]
     types = next((p["values"] for p in properties if p["iri"] == RDF_TYPE), [])
+    properties = [p for p in properties if p["iri"] != RDF_TYPE]
     inbound = []
     for c in sorted(counts, key=lambda r: r["p"].value):
         p = c["p"].value
-        rows = _cells(atlas, f"""SELECT ?s ?slabel ?plabel WHERE {{
-            {{ SELECT DISTINCT ?s WHERE {{ ?s <{p}> <{iri}> }} ORDER BY ?s LIMIT {INBOUND_LIMIT} }}
-            OPTIONAL {{ ?s {LABEL_PATH} ?slabel }} OPTIONAL {{ <{p}> rdfs:label ?plabel }} }}""")
-        subjects: dict[str, list] = {}
-        plabels = []
-        for r in rows:
-            subjects.setdefault(r["s"].value, []).append(r["slabel"])
-            plabels.append(r["plabel"])
-        items = sorted(({"iri": s, "label": _pick_label(ls)} for s, ls in subjects.items()),
+        items = sorted(({"iri": s, "label": labels.get(s)} for s in inbound_rows[p]),
                        key=lambda x: (x["label"] or x["iri"]).lower())
-        inbound.append({"iri": p, "label": _pick_label(plabels), "count": int(c["n"].value), "items": items})
+        inbound.append({"iri": p, "label": plabels.get(p), "count": int(c["n"].value), "items": items})
     fundings = _cells(atlas, f"""SELECT ?f ?funder ?funderLabel ?amount ?currency ?year WHERE {{
         ?f schema:fundedItem <{iri}> ; schema:funder ?funder .
         OPTIONAL {{ ?funder rdfs:label ?funderLabel }} OPTIONAL {{ ?f schema:amount ?amount }}
         OPTIONAL {{ ?f schema:currency ?currency }} OPTIONAL {{ ?f cg:year ?year }} }}
-        ORDER BY ?year ?funderLabel ?f""") if any(c["p"].value == SCHEMA_FUNDED_ITEM for c in counts) else []
+        ORDER BY ?year ?funderLabel ?f""") if SCHEMA_FUNDED_ITEM in inbound_rows else []
     gifts = _cells(atlas, f"""SELECT ?f ?p ?title ?amount ?year WHERE {{
         {{ SELECT ?f WHERE {{ ?f schema:funder <{iri}> }} LIMIT {INBOUND_LIMIT} }}
         ?f schema:fundedItem ?p . OPTIONAL {{ ?p dcterms:title ?title }}
         OPTIONAL {{ ?f schema:amount ?amount }} OPTIONAL {{ ?f cg:year ?year }} }}
-        ORDER BY ?title ?year ?f""") if any(c["p"].value == SCHEMA_FUNDER for c in counts) else []
-    return {"iri": iri, "label": _pick_label(labels), "types": types, "properties": properties,
+        ORDER BY ?title ?year ?f""") if SCHEMA_FUNDER in inbound_rows else []
+    return {"iri": iri, "label": _pick_label(own), "types": types, "properties": properties,
             "inbound": inbound, "fundings": fundings, "gifts": gifts}
 
 
@@ -226,14 +239,25 @@ def job_home(atlas):
     stats = dict(row[0]) if row else {}
     stats["triples"] = atlas.store.count()
     countries = atlas.query("countries")
-    funders = atlas.query("funders-ranking")
-    themes = _cells(atlas, f"""SELECT ?t ?label (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-        ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?label .
-        OPTIONAL {{ ?sub skos:broader* ?t . ?p a cg:Partnership ; dcterms:subject ?sub }} }}
-        GROUP BY ?t ?label ORDER BY DESC(?n) ?label""")
+    # the 25 largest funders (funders-ranking ranks them all: 5 s at 15,000 partnerships)
+    funders = atlas.sparql("""SELECT ?funder (MIN(STR(?l)) AS ?funderLabel) ?partnerships ?totalEUR WHERE {
+        { SELECT ?funder (COUNT(DISTINCT ?p) AS ?partnerships) (SUM(COALESCE(?a, 0)) AS ?totalEUR) WHERE {
+            { SELECT ?g ?funder WHERE { ?g schema:funder ?funder } }
+            { SELECT ?g ?p WHERE { ?g schema:fundedItem ?p } }
+            OPTIONAL { SELECT ?g ?a WHERE { ?g schema:amount ?a } } }
+          GROUP BY ?funder ORDER BY DESC(?totalEUR) STR(?funder) LIMIT 25 }
+        OPTIONAL { ?funder rdfs:label ?l } }
+        GROUP BY ?funder ?partnerships ?totalEUR ORDER BY DESC(?totalEUR) STR(?funder)""")
+    # partnerships per top theme: the (theme, sub-concept) pairs first, then one join
+    themes = _cells(atlas, f"""SELECT ?t ?label ?n WHERE {{
+        {{ SELECT ?t ?label WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?label }} }}
+        OPTIONAL {{ SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+            {{ SELECT ?sub ?t WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> . ?sub skos:broader* ?t }} }}
+            ?p dcterms:subject ?sub }} GROUP BY ?t }} }}
+        ORDER BY DESC(?n) ?label""")
     return {"stats": stats,
-            "countries": countries.table, "funders": Table(funders.table.variables, funders.table.rows[:25]),
-            "funder_count": len(funders), "themes": themes, "generation": _generation}
+            "countries": countries.table, "funders": funders.table,
+            "funder_count": int(stats.get("funders") or 0), "themes": themes, "generation": _generation}
 
 
 JOBS = {"sparql": job_sparql, "saved": job_saved, "search": job_search, "describe": job_describe,
