@@ -18,7 +18,8 @@ from ..cli_common import UsageProblem, store_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
               help="Seconds a query may run; past it the query is stopped and the client told.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Query worker processes (queries answered at the same time).")
+              help="Worker processes answering at the same time, split in two lanes: pages (half, at least "
+                   "one) and queries/searches (the rest, at least one).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints in /sparql queries.")
 @click.option("--cache-mb", type=click.FloatRange(min=0), default=128, show_default=True,
               help="Memory for answers kept until the store changes (0: no cache).")

@@ -39,6 +39,7 @@ from .pool import JobFailed, Pool
 
 MAX_BODY = 1_000_000  # bytes of a request body (a SPARQL query); more gets 413
 MAX_SEARCH = 200
+PAGE_JOBS = {"describe", "rdf", "ontology", "home"}  # run by the page lane; the others by the query lane
 
 
 @dataclass
@@ -133,8 +134,8 @@ def create_app(opts: Options) -> Starlette:
         # Same store generation, same job: same answer (see cache.py).
         app = request.app
         key = (job, *(tuple(sorted(a.items())) if isinstance(a, dict) else a for a in args))
-        return await app.state.cache.get(key, app.state.atlas.store.generation(),
-                                         lambda: app.state.pool.run(job, *args))
+        pool = app.state.pages if job in PAGE_JOBS else app.state.queries
+        return await app.state.cache.get(key, app.state.atlas.store.generation(), lambda: pool.run(job, *args))
 
     async def read_body(request: Request) -> bytes:
         size = int(request.headers.get("content-length") or 0)
@@ -334,20 +335,26 @@ def create_app(opts: Options) -> Starlette:
     async def lifespan(app: Starlette):
         app.state.atlas = open_atlas(opts.store, read_only=True)  # only for its generation stamp
         app.state.cache = AnswerCache(int(opts.cache_mb * 1024 * 1024))
-        app.state.pool = Pool(opts.store, opts.workers, opts.timeout, opts.allow_service)
-        await app.state.pool.start()
+        # Two lanes: pages (short look-ups) never wait behind long queries and searches.
+        page_workers = max(1, opts.workers // 2)
+        app.state.pages = Pool(opts.store, page_workers, opts.timeout, opts.allow_service)
+        app.state.queries = Pool(opts.store, max(1, opts.workers - page_workers), opts.timeout, opts.allow_service)
+        await app.state.pages.start()
+        await app.state.queries.start()
         print(f"coopgraph serve: {opts.workers} query worker(s) ready on {opts.store}", file=sys.stderr, flush=True)
         # the home page's figures take seconds at Atlas scale: compute them now, in the background
         warm = asyncio.ensure_future(app.state.cache.get(("home",), app.state.atlas.store.generation(),
-                                                         lambda: app.state.pool.run("home")))
+                                                         lambda: app.state.pages.run("home")))
         warm.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
             yield
         finally:
             c = app.state.cache
             print(f"coopgraph serve: {c.hits + c.misses} answers, {c.hits} from the cache, "
-                  f"{app.state.pool.killed} query worker(s) stopped past the time limit", file=sys.stderr, flush=True)
-            await app.state.pool.close()
+                  f"{app.state.pages.killed + app.state.queries.killed} worker(s) stopped past the time limit",
+                  file=sys.stderr, flush=True)
+            await app.state.pages.close()
+            await app.state.queries.close()
             app.state.atlas.close()
 
     static = StaticFiles(directory=str(resources.files("coopgraph.server") / "static"))
