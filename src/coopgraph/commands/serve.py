@@ -23,8 +23,10 @@ from ..cli_common import UsageProblem, store_option
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints in /sparql queries.")
 @click.option("--cache-mb", type=click.FloatRange(min=0), default=128, show_default=True,
               help="Memory for answers kept until the store changes (0: no cache).")
+@click.option("--worker-memory-mb", type=click.IntRange(min=0), default=4096, show_default=True,
+              help="Memory each worker may use; a query whose answer does not fit gets a 507 (0: no limit).")
 def command(store_path: Path | None, host: str, port: int, base_url: str, timeout: float, workers: int,
-            allow_service: bool, cache_mb: float) -> None:
+            allow_service: bool, cache_mb: float, worker_memory_mb: int) -> None:
     """Serve the open graph on the web, read-only: a SPARQL endpoint, a page for every IRI, the
     saved queries as an API, search. Personal data is never served. Reloads when the store changes."""
     from .. import StoreError, open as open_atlas
@@ -40,4 +42,4 @@ def command(store_path: Path | None, host: str, port: int, base_url: str, timeou
         raise UsageProblem(f"--base-url must start with http://, https:// or /, not {base_url!r}")
     click.echo(f"coopgraph serve: http://{host}:{port}/ ({path}, {workers} worker(s), "
                f"time limit {timeout:g} s{', SERVICE allowed' if allow_service else ''})", err=True)
-    serve(Options(str(path), base_url, timeout, workers, allow_service, cache_mb), host, port)
+    serve(Options(str(path), base_url, timeout, workers, allow_service, cache_mb, worker_memory_mb), host, port)

@@ -50,6 +50,7 @@ class Options:
     workers: int = 2
     allow_service: bool = False
     cache_mb: float = 128  # answers kept while the store does not change; 0: none
+    worker_memory_mb: int = 4096  # data memory of each worker process (0: no limit)
 
 
 # --- rendering helpers ---------------------------------------------------------------------------
@@ -337,8 +338,9 @@ def create_app(opts: Options) -> Starlette:
         app.state.cache = AnswerCache(int(opts.cache_mb * 1024 * 1024))
         # Two lanes: pages (short look-ups) never wait behind long queries and searches.
         page_workers = max(1, opts.workers // 2)
-        app.state.pages = Pool(opts.store, page_workers, opts.timeout, opts.allow_service)
-        app.state.queries = Pool(opts.store, max(1, opts.workers - page_workers), opts.timeout, opts.allow_service)
+        app.state.pages = Pool(opts.store, page_workers, opts.timeout, opts.allow_service, opts.worker_memory_mb)
+        app.state.queries = Pool(opts.store, max(1, opts.workers - page_workers), opts.timeout, opts.allow_service,
+                                 opts.worker_memory_mb)
         await app.state.pages.start()
         await app.state.queries.start()
         print(f"coopgraph serve: {opts.workers} query worker(s) ready on {opts.store}", file=sys.stderr, flush=True)

@@ -22,11 +22,12 @@ class JobFailed(Exception):
 
 
 class _Worker:
-    def __init__(self, ctx, store_path: str, allow_service: bool):
+    def __init__(self, ctx, store_path: str, allow_service: bool, memory_mb: int):
         from . import worker
 
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker.main, args=(child, store_path, allow_service), daemon=True)
+        self.proc = ctx.Process(target=worker.main, args=(child, store_path, allow_service, memory_mb),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -39,11 +40,13 @@ class _Worker:
 
 
 class Pool:
-    def __init__(self, store_path: str, workers: int, timeout: float, allow_service: bool = False):
+    def __init__(self, store_path: str, workers: int, timeout: float, allow_service: bool = False,
+                 memory_mb: int = 0):
         self.store_path = store_path
         self.size = max(1, workers)
         self.timeout = timeout
         self.allow_service = allow_service
+        self.memory_mb = memory_mb
         self.ctx = multiprocessing.get_context("forkserver")
         self.ctx.set_forkserver_preload(["coopgraph.server.worker"])
         # one waiting thread per worker (blocked in recv), plus room for the ones being replaced
@@ -53,7 +56,7 @@ class Pool:
         self.killed = 0
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.ctx, self.store_path, self.allow_service)
+        w = _Worker(self.ctx, self.store_path, self.allow_service, self.memory_mb)
         self.all.add(w)
         return w
 
@@ -104,7 +107,8 @@ class Pool:
                                  "patterns)") from None
         except (EOFError, OSError):
             asyncio.ensure_future(self._replace(w))
-            raise JobFailed(500, "the query worker stopped (out of memory?); the query was not answered") from None
+            raise JobFailed(507, "the query worker stopped (its answer did not fit in its memory); "
+                                 "add a LIMIT or select fewer rows") from None
         except BaseException:  # the request was cancelled (client gone): the worker's state is unknown
             asyncio.ensure_future(self._replace(w))
             raise

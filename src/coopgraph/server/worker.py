@@ -48,10 +48,17 @@ def _fresh():
     return _atlas
 
 
-def main(conn, store_path: str, allow_service: bool) -> None:
+def main(conn, store_path: str, allow_service: bool, memory_mb: int = 0) -> None:
     """A worker's loop: receive (job, args), send back a result; errors are results too."""
     global _allow_service
     _allow_service = allow_service
+    if memory_mb:
+        # A query whose answer would not fit fails here (MemoryError, or the worker dies and is
+        # replaced) instead of pushing the machine into swap before the time limit stops it.
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     try:
         _open(store_path)
     except CoopgraphError as e:
@@ -73,6 +80,8 @@ def main(conn, store_path: str, allow_service: bool) -> None:
             result = ("error", 400, str(e))
         except CoopgraphError as e:
             result = ("error", 400, str(e))
+        except MemoryError:
+            result = ("error", 507, "the answer is too large for this server; add a LIMIT or select fewer rows")
         except Exception:  # a bug: logged here, never shown to the client
             traceback.print_exc(file=sys.stderr)
             result = ("error", 500, "internal error (logged by the server)")
