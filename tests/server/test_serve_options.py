@@ -1,0 +1,55 @@
+"""Options and surroundings of `coopgraph serve`: reload on store change, --base-url, a missing store, static files."""
+
+from __future__ import annotations
+
+from conftest import CLI, PAGES, SEED
+from serving import Server
+
+
+def test_reloads_when_an_ingest_changes_the_store(cli: CLI, tmp_path):
+    assert cli("ingest", SEED).code == 0
+    server = Server(cli.store, tmp_path / "serve.log", "--workers", "1")
+    try:
+        assert server.get("/queries/stats.csv").text.splitlines()[1].startswith("1,")
+        assert server.get("/id/commune/59350", "text/html").status_code == 404  # Lille: not yet
+        r = cli("ingest", PAGES / "fixture-lille-dakar-terminated.txt")  # a writer, while the server reads
+        assert r.code == 0, r.err
+        assert server.get("/queries/stats.csv").text.splitlines()[1].startswith("2,")
+        assert server.get("/", "text/html").text.count('id="fig-partnerships"><strong>2</strong>') == 1
+        lille = server.get("/search", "application/json", params={"q": "Lille"}).json()["results"]
+        assert lille
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log
+
+
+def test_base_url_in_links_and_openapi(cli: CLI, tmp_path):
+    assert cli("ingest", SEED).code == 0
+    server = Server(cli.store, tmp_path / "serve.log", "--base-url", "https://data.example.org/cg/")
+    try:
+        home = server.get("/", "text/html").text
+        assert 'href="https://data.example.org/cg/id/commune/16015"' in home
+        assert 'href="https://data.example.org/cg/static/coopgraph.css"' in home
+        page = server.get("/id/commune/16015", "text/html").text
+        assert 'href="https://data.example.org/cg/id/partnership/307acb298e1fad1f"' in page
+        assert server.get("/openapi.json").json()["servers"] == [{"url": "https://data.example.org/cg"}]
+    finally:
+        server.stop()
+
+
+def test_refuses_a_missing_store_without_a_traceback(cli: CLI, tmp_path):
+    r = cli("serve", "--store", tmp_path / "nothing", "--port", "0")
+    assert r.code == 2 and "no store at" in r.err
+
+
+def test_static_files_only_from_the_package(cli: CLI, tmp_path):
+    assert cli("ingest", SEED).code == 0
+    server = Server(cli.store, tmp_path / "serve.log")
+    try:
+        for path in ("/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fapp.py"):
+            r = server.get(path)
+            assert r.status_code == 404 and "root:" not in r.text, path
+        assert server.request("HEAD", "/").status_code == 200
+        assert server.get("/static/yasgui/LICENSE").text.startswith("MIT License")
+    finally:
+        server.stop()
