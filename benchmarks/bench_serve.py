@@ -98,9 +98,11 @@ def sample(base: str, rng: random.Random) -> dict[str, list[tuple[str, dict]]]:
     }
 
 
-async def load(base: str, plan: dict, clients: int, duration: float, max_requests: int, seed: int) -> dict:
+async def load(base: str, plan: dict, clients: int, duration: float, max_requests: int, seed: int,
+               mix: dict[str, float] | None = None) -> dict:
     rng = random.Random(seed)
-    kinds, weights = list(KINDS), list(KINDS.values())
+    mix = mix or KINDS
+    kinds, weights = list(mix), list(mix.values())
     results: list[tuple[str, float, int]] = []
     errors: list[str] = []
     stop = time.monotonic() + duration
@@ -137,6 +139,69 @@ async def load(base: str, plan: dict, clients: int, duration: float, max_request
             "mean_ms": statistics.fmean(lat) if lat else float("nan"), "by_kind": by_kind}
 
 
+def start_server(store: Path, port: int, workers: int, timeout: float, cache_mb: float, log) -> subprocess.Popen:
+    proc = subprocess.Popen([coopgraph(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers), "--timeout", str(timeout), "--cache-mb", str(cache_mb)],
+                            stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        assert proc.poll() is None, "the server exited"
+        try:
+            if httpx.get(base + "/favicon.ico", timeout=5).status_code == 204:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def versus_virtuoso(a, saved: list[tuple[str, dict]], workdir: Path) -> dict:
+    """The saved queries alone, C clients: coopgraph serve (no answer cache, 2 workers in its query
+    lane) against Virtuoso's /sparql with the same bound query texts, on the same triples."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from support.virtuoso import Virtuoso
+
+    from coopgraph import list_queries
+    from coopgraph.endpoint import Endpoint
+    from coopgraph.queries import bind
+
+    nt = workdir / "serve-bench.nt"
+    subprocess.run([coopgraph(), "dump", "--store", str(a.store), "--format", "ntriples", "-o", str(nt)], check=True,
+                   capture_output=True)
+    out = {}
+    port = free_port()
+    with open(workdir / "serve-vs.log", "wb") as log:
+        proc = start_server(a.store, port, 3, a.timeout, 0, log)
+        try:
+            plan = {"saved query": [(p + ("?" + str(httpx.QueryParams(ex)) if ex else ""),
+                                     {"Accept": "application/sparql-results+json"}) for p, ex in saved]}
+            out["coopgraph"] = asyncio.run(load(f"http://127.0.0.1:{port}", plan, a.clients, a.duration,
+                                                a.max_requests, a.seed, {"saved query": 1.0}))
+        finally:
+            stop(proc)
+    with Virtuoso(buffers=170000).start(workdir / "virtuoso") as v:
+        t = time.perf_counter()
+        v.load_ntriples(nt, "https://w3id.org/coopgraph/bench")
+        out["virtuoso_load_s"] = time.perf_counter() - t
+        ep = Endpoint(v.sparql_url, timeout=600)
+        queries = list_queries()
+        texts = [bind(queries[p.rsplit("/", 1)[1]], ex, ep) for p, ex in saved]
+        plan = {"saved query": [(v.sparql_url + "?" + str(httpx.QueryParams({"query": t})),
+                                 {"Accept": "application/sparql-results+json"})
+                                for t in texts]}
+        out["virtuoso"] = asyncio.run(load(v.sparql_url, plan, a.clients, a.duration, a.max_requests, a.seed,
+                                           {"saved query": 1.0}))
+    nt.unlink()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", required=True, type=Path)
@@ -148,6 +213,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--cache-mb", type=float, default=128, help="the server's answer cache (0: none)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--virtuoso", action="store_true",
+                    help="also the saved queries alone on coopgraph serve and on a local Virtuoso (needs virtuoso-t)")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     a = ap.parse_args()
     port = free_port()
@@ -192,16 +259,23 @@ def main() -> int:
     del partnerships
     m = re.search(r"(\d+) answers, (\d+) from the cache", text)
     cache = {"answers": int(m.group(1)), "hits": int(m.group(2))} if m else None
+    if a.virtuoso:
+        print("saved queries alone: coopgraph serve, then Virtuoso", file=sys.stderr)
+        saved = [(u.split("?")[0], dict(httpx.QueryParams(u.split("?", 1)[1])) if "?" in u else {})
+                 for u, _ in plan["saved query (JSON)"]]
+        vs = versus_virtuoso(a, saved, a.out)
+    else:
+        vs = None
     report = {"partnerships": int(n), "store": str(a.store), "workers": a.workers, "startup_s": startup, "cache_mb": a.cache_mb, "cache": cache,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "loadavg": os.getloadavg()}, "mix": KINDS,
-              "baseline": baseline, "load": loaded,
+              "baseline": baseline, "load": loaded, "versus_virtuoso": vs,
               "throughput_ratio": loaded["throughput_rps"] / baseline["throughput_rps"] if baseline["throughput_rps"] else None}
     a.out.mkdir(parents=True, exist_ok=True)
     stem = a.out / f"serve-{n}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     md = [f"# coopgraph serve under load: {int(n):,} partnerships", "",
-          f"{a.workers} query workers, server up in {startup:.1f} s; {os.cpu_count()} CPUs, load average "
+          f"{a.workers} workers (pages lane {max(1, a.workers // 2)}, queries lane {max(1, a.workers - a.workers // 2)}), server up in {startup:.1f} s; {os.cpu_count()} CPUs, load average "
           f"{report['machine']['loadavg'][0]:.2f} before the run (a shared machine: read the ratios). "
           + (f"Answer cache {a.cache_mb:g} MB: {cache['hits']} of {cache['answers']} answers from it "
              "(warm-up, baseline and load together)." if cache else "No answer cache."), "",
@@ -214,6 +288,15 @@ def main() -> int:
     for k, v in loaded["by_kind"].items():
         alone = baseline["by_kind"].get(k, {}).get("p50_ms", float("nan"))
         md.append(f"| {k} | {v['n']} | {v['p50_ms']:.0f} | {v['p95_ms']:.0f} | {v['p99_ms']:.0f} | {alone:.0f} |")
+    if vs:
+        md += ["", f"The saved queries alone ({len(plan['saved query (JSON)'])} texts: defaults and examples), {a.clients} "
+               "clients: coopgraph serve without its answer cache (--cache-mb 0, 2 workers in the query lane) against "
+               f"Virtuoso's /sparql with the same bound texts on the same triples (loaded in {vs['virtuoso_load_s']:.0f} s):",
+               "", "| server | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for name in ("coopgraph", "virtuoso"):
+            r = vs[name]
+            md.append(f"| {name} | {r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | {r['p50_ms']:.0f} | "
+                      f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
     if loaded["error_samples"]:
         md += ["", "Errors (first ones): " + "; ".join(loaded["error_samples"])]
     stem.with_suffix(".md").write_text("\n".join(md) + "\n", encoding="utf-8")
