@@ -95,8 +95,9 @@ class Pool:
         except asyncio.TimeoutError:
             raise JobFailed(503, f"the server is busy: no query worker was free within {limit:g} s; "
                                  "try again later") from None
-        if not w.ready:
-            await self._wait_ready(w, 120)
+        if not w.ready:  # a replacement that failed to start: try another one, answer 503 meanwhile
+            asyncio.ensure_future(self._replace(w))
+            raise JobFailed(503, "the store could not be opened; try again later")
         try:
             w.conn.send((job, args))
             result = await asyncio.wait_for(loop.run_in_executor(self.threads, w.conn.recv), limit)
