@@ -73,6 +73,7 @@ def test_home_page_figures_links_and_search_box(server: Server):
     assert 'href="/id/theme/environnement-climat-et-energie"' in html  # themes
     assert 'href="/queries/sanitation-cofunders"' in html and 'href="/sparql"' in html
     assert "<script" not in html  # readable without JavaScript
+    assert 'id="synthetic"' not in html  # real pages only: no synthetic-data banner
 
 
 def test_cors_open_for_get(server: Server):

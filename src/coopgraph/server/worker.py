@@ -264,7 +264,8 @@ def job_home(atlas):
             {{ SELECT ?sub ?t WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> . ?sub skos:broader* ?t }} }}
             ?p dcterms:subject ?sub }} GROUP BY ?t }} }}
         ORDER BY DESC(?n) ?label""")
-    return {"stats": stats,
+    synthetic = atlas.sparql("ASK { ?source cg:synthetic true }")  # pages made by benchmarks/synth.py
+    return {"stats": stats, "synthetic": synthetic,
             "countries": countries.table, "funders": funders.table,
             "funder_count": int(stats.get("funders") or 0), "themes": themes, "generation": _generation}
 
