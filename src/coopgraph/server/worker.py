@@ -174,7 +174,7 @@ def job_describe(atlas, iri: str) -> dict | None:
         inbound_rows[p] = list(dict.fromkeys(r["s"].value for r in _cells(
             atlas, f"SELECT ?s WHERE {{ ?s <{p}> <{iri}> }} LIMIT {INBOUND_LIMIT}") if r["s"].kind == "uri"))
     predicates = {r["p"].value for r in out_rows} | set(inbound_rows)
-    plabels = _labels(atlas, predicates, "rdfs:label")
+    plabels = {**KNOWN_LABELS, **_labels(atlas, predicates, "rdfs:label")}
     labels = _labels(atlas, {r["o"].value for r in out_rows if r["o"].kind == "uri"}
                      | {s for subjects in inbound_rows.values() for s in subjects})
     props: dict[str, dict] = {}
@@ -196,6 +196,8 @@ def job_describe(atlas, iri: str) -> dict | None:
     inbound = []
     for c in sorted(counts, key=lambda r: r["p"].value):
         p = c["p"].value
+        if p in (SCHEMA_FUNDED_ITEM, SCHEMA_FUNDER):  # shown as the fundings tables instead
+            continue
         items = sorted(({"iri": s, "label": labels.get(s)} for s in inbound_rows[p]),
                        key=lambda x: (x["label"] or x["iri"]).lower())
         inbound.append({"iri": p, "label": plabels.get(p), "count": int(c["n"].value), "items": items})
@@ -212,6 +214,38 @@ def job_describe(atlas, iri: str) -> dict | None:
     return {"iri": iri, "label": _pick_label(own), "types": types, "properties": properties,
             "inbound": inbound, "fundings": fundings, "gifts": gifts}
 
+
+# Readable names for the terms of other vocabularies the graph uses (ours have rdfs:label in the ontology).
+KNOWN_LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#label": "libellé",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "libellé préféré",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "autre libellé",
+    "http://www.w3.org/2004/02/skos/core#broader": "concept plus large",
+    "http://www.w3.org/2004/02/skos/core#narrower": "concept plus précis",
+    "http://www.w3.org/2004/02/skos/core#inScheme": "dans le schéma",
+    "http://www.w3.org/2004/02/skos/core#topConceptOf": "concept de tête de",
+    "http://www.w3.org/2004/02/skos/core#hasTopConcept": "concept de tête",
+    "http://www.w3.org/2004/02/skos/core#notation": "notation",
+    "http://www.w3.org/2004/02/skos/core#closeMatch": "correspondance proche",
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "correspondance exacte",
+    "http://www.w3.org/2004/02/skos/core#relatedMatch": "correspondance associée",
+    "http://www.w3.org/2004/02/skos/core#editorialNote": "note éditoriale",
+    "http://www.w3.org/2004/02/skos/core#definition": "définition",
+    "http://purl.org/dc/terms/title": "titre",
+    "http://purl.org/dc/terms/abstract": "résumé",
+    "http://purl.org/dc/terms/description": "description",
+    "http://purl.org/dc/terms/subject": "thématique",
+    "http://schema.org/amount": "montant",
+    "http://schema.org/currency": "devise",
+    "http://schema.org/funder": "financeur",
+    "http://schema.org/fundedItem": "partenariat financé",
+    "http://schema.org/endDate": "date de fin",
+    "http://schema.org/startDate": "date de début",
+    "http://rdf.insee.fr/def/geo#codeINSEE": "code INSEE",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "source",
+    "http://www.w3.org/ns/prov#generatedAtTime": "converti le",
+    "http://www.w3.org/2002/07/owl#sameAs": "même ressource que",
+}
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA_FUNDED_ITEM = "http://schema.org/fundedItem"
