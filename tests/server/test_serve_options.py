@@ -53,3 +53,17 @@ def test_static_files_only_from_the_package(cli: CLI, tmp_path):
         assert server.get("/static/yasgui/LICENSE").text.startswith("MIT License")
     finally:
         server.stop()
+
+
+def test_an_answer_too_large_for_a_worker_gets_a_507_and_the_server_goes_on(cli: CLI, tmp_path):
+    assert cli("ingest", SEED).code == 0
+    server = Server(cli.store, tmp_path / "serve.log", "--worker-memory-mb", "300", "--timeout", "600")
+    try:
+        huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 5000000"  # ~44 million rows without the cap
+        r = server.get("/sparql", "text/csv", params={"query": huge}, timeout=600)
+        assert r.status_code == 507 and "LIMIT" in r.text
+        after = server.get("/sparql", "text/csv", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+        assert after.status_code == 200 and after.text.splitlines()[0] == "n"
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log
