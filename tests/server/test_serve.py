@@ -208,6 +208,14 @@ def test_sparql_refusals_change_nothing(server: Server):
     assert bindings(server.get("/sparql", "application/json", params={"query": count})) == before
 
 
+def test_sparql_html_pages_show_the_first_thousand_rows(server: Server):
+    r = server.get("/sparql", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "format": "html"})
+    assert r.status_code == 200 and r.text.count("<tr>") == 1 + 1000
+    total = int(re.search(r"1000 ligne\(s\) / row\(s\) sur / of (\d+)", r.text).group(1))
+    csv_rows = server.get("/sparql", "text/csv", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"}).text
+    assert total == len(list(csv.reader(io.StringIO(csv_rows)))) - 1 > 1000
+
+
 def test_query_editor_for_browsers(server: Server):
     r = server.get("/sparql", "text/html,application/xhtml+xml")
     assert r.status_code == 200 and "yasgui" in r.text.lower()

@@ -193,7 +193,7 @@ def create_app(opts: Options) -> Starlette:
         except JobFailed as e:
             return error(request, e.status, e.message)
         if res[0] == "table":
-            return r.page("results.html", table=res[1], query=query, headers={"Vary": "Accept"})
+            return r.page("results.html", table=res[1], total=res[2], query=query, headers={"Vary": "Accept"})
         return Response(res[2], media_type=res[1], headers={"Vary": "Accept"})
 
     def editor(request: Request) -> Response:
@@ -250,7 +250,7 @@ def create_app(opts: Options) -> Starlette:
                               message=e.message, links=_links(name, given))
             return error(request, e.status, e.message, html=False)
         if res[0] == "table":
-            return r.page("query.html", name=name, q=q, given=given, table=res[1], message=None,
+            return r.page("query.html", name=name, q=q, given=given, table=res[1], total=res[2], message=None,
                           links=_links(name, given), headers={"Vary": "Accept"})
         return Response(res[2], media_type=res[1], headers={"Vary": "Accept"})
 

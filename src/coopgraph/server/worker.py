@@ -26,6 +26,7 @@ _allow_service = False
 LABELS = ("rdfs:label", "skos:prefLabel", "dcterms:title", "schema:name")
 LABEL_PATH = "|".join(LABELS)
 INBOUND_LIMIT = 500
+HTML_ROWS = 1000  # rows of a query's answer shown in a page (CSV and JSON give them all)
 _IRI_OK = re.compile(r"[^\s<>\"{}|\\^`]+")
 
 
@@ -104,8 +105,9 @@ def _answer(res: Any, accept: str | None, fmt_param: str | None):
     fmt = formats.choose(accept, formats.RESULT_TYPES, fmt_param)
     if fmt is None:
         return _not_acceptable(formats.RESULT_TYPES)
-    if fmt == "html":
-        return ("table", res.table)
+    if fmt == "html":  # a page shows the first rows only: the web process renders it
+        t = res.table
+        return ("table", Table(t.variables, t.rows[:HTML_ROWS]), len(t.rows))
     return ("ok", formats.CONTENT_TYPE[fmt], formats.write_table(res.table, fmt))
 
 
@@ -124,7 +126,7 @@ def job_saved(atlas, name: str, params: dict[str, str], accept: str | None, fmt_
 
 def job_search(atlas, text: str, limit: int):
     rows = atlas.search(text, limit=limit)
-    return ("table", rows.table)
+    return ("table", rows.table, len(rows))
 
 
 def _cells(atlas, text: str) -> list[dict[str, Cell | None]]:
