@@ -263,7 +263,10 @@ def main() -> int:
         print("saved queries alone: coopgraph serve, then Virtuoso", file=sys.stderr)
         saved = [(u.split("?")[0], dict(httpx.QueryParams(u.split("?", 1)[1])) if "?" in u else {})
                  for u, _ in plan["saved query (JSON)"]]
-        vs = versus_virtuoso(a, saved, a.out)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="bench-serve-") as work:  # dump, logs, Virtuoso's database
+            vs = versus_virtuoso(a, saved, Path(work))
     else:
         vs = None
     report = {"partnerships": int(n), "store": str(a.store), "workers": a.workers, "startup_s": startup, "cache_mb": a.cache_mb, "cache": cache,
