@@ -12,9 +12,14 @@ def test_reloads_when_an_ingest_changes_the_store(cli: CLI, tmp_path):
     try:
         assert server.get("/queries/stats.csv").text.splitlines()[1].startswith("1,")
         assert server.get("/id/commune/59350", "text/html").status_code == 404  # Lille: not yet
+        page = server.get("/id/commune/16015", "text/html")
+        etag = page.headers["etag"]
+        assert server.get("/id/commune/16015", "text/html", headers={"If-None-Match": etag}).status_code == 304
         r = cli("ingest", PAGES / "fixture-lille-dakar-terminated.txt")  # a writer, while the server reads
         assert r.code == 0, r.err
         assert server.get("/queries/stats.csv").text.splitlines()[1].startswith("2,")
+        again = server.get("/id/commune/16015", "text/html", headers={"If-None-Match": etag})
+        assert again.status_code == 200 and again.headers["etag"] != etag  # the store changed: a new answer
         assert server.get("/", "text/html").text.count('id="fig-partnerships"><strong>2</strong>') == 1
         lille = server.get("/search", "application/json", params={"q": "Lille"}).json()["results"]
         assert lille

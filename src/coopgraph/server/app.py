@@ -374,7 +374,7 @@ def create_app(opts: Options) -> Starlette:
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", static, name="static"),
     ]
-    middleware = [Middleware(RequestLog), Middleware(Guard),
+    middleware = [Middleware(RequestLog), Middleware(Guard), Middleware(Revalidate),
                   Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                              allow_headers=["Accept", "Content-Type"], max_age=86400)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
@@ -444,6 +444,36 @@ class Guard:
                 headers += [(b"x-content-type-options", b"nosniff"), (b"content-security-policy", self.CSP.encode()),
                             (b"referrer-policy", b"no-referrer")]
                 message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+class Revalidate:
+    """ETags for GET answers: an answer depends only on the store generation, the URL and the Accept
+    header, so a client (or a proxy) that sends back the ETag gets a 304 without any query running."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+        import hashlib
+
+        headers = dict(scope.get("headers", []))
+        atlas = scope["app"].state.atlas
+        key = "\x1f".join([__version__, atlas.store.generation(), scope["path"],
+                           scope.get("query_string", b"").decode("latin-1"),
+                           headers.get(b"accept", b"").decode("latin-1")])
+        etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+        if etag in headers.get(b"if-none-match", b"").decode("latin-1"):
+            return await Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                message = {**message, "headers": [*message.get("headers", []), (b"etag", etag.encode()),
+                                                  (b"cache-control", b"no-cache")]}
             await send(message)
 
         await self.app(scope, receive, sending)
