@@ -189,6 +189,13 @@ def test_sparql_ask_and_graph_formats(server: Server):
     assert server.get("/sparql", "image/png", params={"query": TITLES}).status_code == 406
 
 
+def test_sparql_service_description(server: Server):
+    r = server.get("/sparql", "text/turtle")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    triples = list(parse(r.content, format=RdfFormat.TURTLE))
+    assert any(t.predicate.value.endswith("#endpoint") and t.object.value == server.base + "/sparql" for t in triples)
+
+
 def test_sparql_refusals_change_nothing(server: Server):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     before = bindings(server.get("/sparql", "application/json", params={"query": count}))

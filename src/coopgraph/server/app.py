@@ -188,6 +188,8 @@ def create_app(opts: Options) -> Starlette:
         if not query or not query.strip():
             if _wants_html(request):
                 return editor(request)
+            if request.method != "POST" and "text/turtle" in request.headers.get("accept", ""):
+                return service_description(request)
             return error(request, 400, "no query: give one as ?query=..., a form field 'query' or an "
                                        "application/sparql-query body")
         try:
@@ -197,6 +199,20 @@ def create_app(opts: Options) -> Starlette:
         if res[0] == "table":
             return r.page("results.html", table=res[1], total=res[2], query=query, headers={"Vary": "Accept"})
         return Response(res[2], media_type=res[1], headers={"Vary": "Accept"})
+
+    def service_description(request: Request) -> Response:
+        """SPARQL 1.1 Service Description of the endpoint, for clients that discover endpoints."""
+        endpoint = str(request.url_for("sparql")) if not opts.base_url.startswith("http") else r.url("/sparql")
+        ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+[] a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:resultFormat formats:SPARQL_Results_JSON, formats:SPARQL_Results_XML, formats:SPARQL_Results_CSV,
+    formats:SPARQL_Results_TSV, formats:Turtle, formats:N-Triples, formats:JSON-LD, formats:RDF_XML .
+"""
+        return Response(ttl, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
     def editor(request: Request) -> Response:
         examples = [{"name": n, "summary": q.summary, "text": q.text}
@@ -364,7 +380,7 @@ def create_app(opts: Options) -> Starlette:
     static = StaticFiles(directory=str(resources.files("coopgraph.server") / "static"))
     routes = [
         Route("/", home),
-        Route("/sparql", sparql, methods=["GET", "POST", "HEAD"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "HEAD"], name="sparql"),
         Route("/queries", queries_index),
         Route("/queries/{name}", saved_query),
         Route("/openapi.json", openapi),
