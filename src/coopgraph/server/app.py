@@ -371,7 +371,7 @@ def create_app(opts: Options) -> Starlette:
         finally:
             c = app.state.cache
             print(f"coopgraph serve: {c.hits + c.misses} answers, {c.hits} from the cache, "
-                  f"{app.state.pages.killed + app.state.queries.killed} worker(s) stopped past the time limit",
+                  f"{app.state.pages.killed + app.state.queries.killed} worker(s) replaced (time limit, memory)",
                   file=sys.stderr, flush=True)
             await app.state.pages.close()
             await app.state.queries.close()

@@ -53,6 +53,9 @@ def main(conn, store_path: str, allow_service: bool, memory_mb: int = 0) -> None
     """A worker's loop: receive (job, args), send back a result; errors are results too."""
     global _allow_service
     _allow_service = allow_service
+    # A panic in the engine (an allocation refused under the memory limit) must not try to print
+    # a backtrace: that allocates too, and can leave the worker stuck instead of failing.
+    os.environ["RUST_BACKTRACE"] = "0"
     if memory_mb:
         # A query whose answer would not fit fails here (MemoryError, or the worker dies and is
         # replaced) instead of pushing the machine into swap before the time limit stops it.
