@@ -1,7 +1,7 @@
 """The server in headless Chromium (Debian's): home, a partnership, a collectivité, the query
 editor running a query, search; links followed, screenshots kept, no console error anywhere.
 
-Screenshots go to $COOPGRAPH_TEST_OUTPUT/serve-browser (default: tests/output/serve-browser)."""
+Screenshots go to $COOPGRAPH_TEST_ARTIFACTS/serve-browser (default: tests/artifacts/serve-browser)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cdp import Browser, chromium
 from conftest import CLI, SEED, TESTS_DIR
 from serving import Server
 
-OUT = Path(os.environ.get("COOPGRAPH_TEST_OUTPUT") or TESTS_DIR / "output") / "serve-browser"
+OUT = Path(os.environ.get("COOPGRAPH_TEST_ARTIFACTS") or TESTS_DIR / "artifacts") / "serve-browser"
 PATH = "/id/partnership/307acb298e1fad1f"
 
 
