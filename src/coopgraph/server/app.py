@@ -39,9 +39,8 @@ from .pool import JobFailed, Pool
 
 MAX_BODY = 1_000_000  # bytes of a request body (a SPARQL query); more gets 413
 MAX_SEARCH = 200
-# Run by the page lane; the others by the query lane. "search" belongs with the pages once
-# Atlas.search() is an index look-up (today it is a SPARQL scan: seconds at 15,000 partnerships).
-# Search answers from the full-text index in milliseconds: it runs with the fast page jobs.
+# Run by the page lane; the others by the query lane. Search is an index look-up (the full-text
+# index beside the store answers in milliseconds), so it runs with the pages.
 PAGE_JOBS = {"describe", "rdf", "ontology", "home", "search"}
 
 
