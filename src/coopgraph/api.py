@@ -281,6 +281,15 @@ class Atlas:
         except TypeError as e:
             raise CoopgraphError(f"publish: {e}") from None
 
+    def map_data(self) -> dict[str, Any]:
+        """What the map of the partnerships draws, as a JSON-able dict: partnerships (title, top
+        theme, indexes of their French and foreign partners), partners with their point (lat/lon,
+        or None) and how it was placed, country labels, themes. See publish/mapdata.py for the shape;
+        `coopgraph publish` writes it as map/data.js, `coopgraph serve` as /map/data.json."""
+        from .publish.mapdata import map_data
+
+        return map_data(self.store)
+
     def search(self, text: str, *, limit: int = 50) -> Rows:
         """Partnerships whose title, texts or partner/funder names hold every word of `text`
         (accents and case ignored), best first: columns partnership, title, score (bm25, higher

@@ -2,7 +2,7 @@
 
 Routes: / (home), /sparql (SPARQL 1.1 Protocol; the YASGUI editor for browsers), /queries and
 /queries/{name} (saved queries as an API), /openapi.json, /id/... (a page or RDF for every
-IRI the project mints), /ontology, /search. Read-only: personal data is never opened.
+IRI the project mints), /ontology, /search, /map and /map/data.json (the partners map). Read-only: personal data is never opened.
 """
 
 from __future__ import annotations
@@ -319,6 +319,19 @@ def create_app(opts: Options) -> Starlette:
             return error(request, e.status, e.message)
         return Response(res[2], media_type=res[1], headers={"Vary": "Accept"})
 
+    # -- the map of the partners: the page loads its data from /map/data.json (7 MB at 15,000
+    # partnerships: too big to put in the home page), drawn by the same script as the published release
+    async def map_page(request: Request) -> Response:
+        config = {"data": r.url("/map/data.json"), "base": r.url(""), "iriBase": iris.BASE}
+        return r.page("map.html", config=json.dumps(config))
+
+    async def map_json(request: Request) -> Response:
+        try:
+            res = await run(request, "map")
+        except JobFailed as e:
+            return error(request, e.status, e.message, html=False)
+        return Response(res[2], media_type=res[1])
+
     # -- search
     async def search(request: Request) -> Response:
         q = request.query_params.get("q", "").strip()
@@ -387,7 +400,10 @@ def create_app(opts: Options) -> Starlette:
         Route("/ontology", ontology),
         Route("/id/{path:path}", resource),
         Route("/search", search),
+        Route("/map", map_page),
+        Route("/map/data.json", map_json),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Mount("/static/map", StaticFiles(directory=str(resources.files("coopgraph") / "static" / "map"))),
         Mount("/static", static, name="static"),
     ]
     middleware = [Middleware(RequestLog), Middleware(Guard), Middleware(Revalidate),

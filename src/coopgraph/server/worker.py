@@ -309,5 +309,14 @@ def job_home(atlas):
             "funder_count": int(stats.get("funders") or 0), "themes": themes, "generation": _generation}
 
 
+def job_map(atlas):
+    """The map's data (Atlas.map_data()) as JSON bytes: encoded here, so the web process only
+    sends them (a few MB at 15,000 partnerships)."""
+    import json
+
+    return ("ok", "application/json", json.dumps(atlas.map_data(), ensure_ascii=False,
+                                                  separators=(",", ":")).encode("utf-8"))
+
+
 JOBS = {"sparql": job_sparql, "saved": job_saved, "search": job_search, "describe": job_describe,
-        "rdf": job_rdf, "ontology": job_ontology, "home": job_home}
+        "rdf": job_rdf, "ontology": job_ontology, "home": job_home, "map": job_map}
