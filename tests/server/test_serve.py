@@ -285,6 +285,52 @@ def test_not_found(server: Server, path):
         assert r.status_code == 404, (path, accept)
 
 
+# --- the partners map ----------------------------------------------------------------------------
+def test_map_page_loads_its_scripts_from_the_package(server: Server):
+    assert 'href="/map"' in server.get("/", "text/html").text  # the home page links to it
+    r = server.get("/map", "text/html")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    srcs = re.findall(r'<script src="([^"]+)" defer></script>', r.text)
+    assert srcs == ["/static/map/d3.min.js", "/static/map/topojson-client.min.js", "/static/map/world-110m.js",
+                    "/static/map/france-50m.js", "/static/map/coopgraph-map.js", "/static/map-page.js"]
+    # no inline script (the CSP would refuse it): the only other <script> is the page's JSON settings
+    assert r.text.count("<script") == len(srcs) + 1 and '<script type="application/json" id="map-config">' in r.text
+    config = json.loads(re.search(r'id="map-config">(.*?)</script>', r.text, re.S).group(1))
+    assert config == {"data": "/map/data.json", "base": "", "iriBase": "https://w3id.org/coopgraph/"}
+    for src in srcs:
+        s = server.get(src)
+        assert s.status_code == 200 and "javascript" in s.headers["content-type"], src
+    assert b"renderMap" in server.get("/static/map/coopgraph-map.js").content
+    assert server.get("/static/map/LICENSE-d3").status_code == 200  # the licences travel with the code
+    assert server.get("/static/map/nothing.js").status_code == 404
+
+
+def test_map_data_is_the_stores_partners_with_their_places(server: Server):
+    r = server.get("/map/data.json")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    data = r.json()
+    stats = bindings(server.get("/queries/stats.json"))[0]
+    assert len(data["partnerships"]) == int(stats["partnerships"]) == 2
+    assert len(data["foreign"]) == int(stats["foreignCollectivites"]) == 3
+    assert len(data["french"]) == int(stats["frenchCollectivites"]) == 4
+    assert data["countries"] == {"MLI": "Mali", "SEN": "Sénégal"}
+    segou = next(i for i, n in enumerate(data["foreign"]) if n["id"].endswith("/foreign/mli/segou"))
+    s = data["foreign"][segou]
+    assert (s["name"], s["lat"], s["lon"], s["country"], s["placement"]) == ("Ségou", 13.4317, -6.2157, "MLI", "place")
+    balanzan = next(n for n in data["foreign"] if n["id"].endswith("/intercommunalite-balanzan"))
+    assert balanzan["lat"] is None and balanzan["lon"] is None  # no place known: not on the map
+    p = next(p for p in data["partnerships"] if p["id"] == PARTNERSHIP)
+    assert p["title"] == "Coopération décentralisée Angoulême – Ségou 2020-2021"
+    assert segou in p["foreign"] and len(p["foreign"]) == 2
+    assert {data["french"][i]["name"] for i in p["french"]} == {"Angoulême", "Communauté d'agglomération du Grand Angoulême"}
+    assert data["themes"][p["theme"]] == "Politique, humanitaire et coopération transfrontalière"  # its main theme
+    # the page's text with markup comes back as plain JSON strings, never as HTML
+    assert any("<" in q["title"] for q in data["partnerships"] if q["id"] != PARTNERSHIP)
+    again = server.get("/map/data.json", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304  # same store generation: nothing recomputed
+
+
 # --- search, escaping -----------------------------------------------------------------------------
 def test_search_html_and_json(server: Server):
     html = server.get("/search?q=Ségou").text  # raw UTF-8 in the URL, as curl sends it

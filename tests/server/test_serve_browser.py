@@ -96,3 +96,28 @@ def test_search_from_the_home_page(site):
     b.wait_for(f"location.pathname === '{PATH}' && document.readyState === 'complete'")
     assert "Ségou" in text(b, "h1")
     assert b.errors() == []
+
+
+def test_map_draws_the_partners_and_a_click_opens_the_partners_page(site):
+    server, b = site
+    b.goto(server.base + "/")
+    b.eval("document.querySelector('#map a[href=\"/map\"]').click()")  # from the home page
+    b.wait_for("location.pathname === '/map' && document.readyState === 'complete'")
+    b.wait_for("document.getElementById('map').getAttribute('data-ready') === 'true'")
+    assert b.eval("document.querySelectorAll('path.cg-country[data-a3]').length") > 150  # the world's countries
+    # the real page's placed partners: Ségou abroad (Balanzan has no known place), Angoulême and
+    # its agglomeration (placed at Angoulême) in the France inset
+    assert b.eval("[...document.querySelectorAll('circle.cg-partner')].map(c => c.dataset.id)") == [
+        "https://w3id.org/coopgraph/id/foreign/mli/segou"]
+    assert sorted(b.eval("[...document.querySelectorAll('circle.cg-french')].map(c => c.dataset.id)")) == [
+        "https://w3id.org/coopgraph/id/commune/16015", "https://w3id.org/coopgraph/id/epci/200071827"]
+    fill = b.eval("Object.fromEntries([...document.querySelectorAll('path.cg-country')]"
+                  ".filter(p => ['MLI', 'BRA'].includes(p.dataset.a3)).map(p => [p.dataset.a3, p.getAttribute('fill')]))")
+    assert fill["MLI"] != "#d7dde6" and fill["BRA"] == "#d7dde6"  # Mali has a partnership, Brazil none
+    assert b.eval("document.querySelector('path.cg-country[data-a3=MLI]').dataset.partnerships") == "1"
+    assert b.eval("document.getElementById('map').dataset.points") == "1"
+    shot(b, "map")
+    b.eval("document.querySelector('circle.cg-partner').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    b.wait_for("location.pathname === '/id/foreign/mli/segou' && document.readyState === 'complete'")
+    assert text(b, "h1") == "Ségou"
+    assert b.errors() == []
