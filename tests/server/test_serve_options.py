@@ -38,6 +38,10 @@ def test_base_url_in_links_and_openapi(cli: CLI, tmp_path):
         page = server.get("/id/commune/16015", "text/html").text
         assert 'href="https://data.example.org/cg/id/partnership/307acb298e1fad1f"' in page
         assert server.get("/openapi.json").json()["servers"] == [{"url": "https://data.example.org/cg"}]
+        # the map's scripts, data and click target (the partner's page) behind the proxy too
+        map_page = server.get("/map", "text/html").text
+        assert 'src="https://data.example.org/cg/static/map/coopgraph-map.js"' in map_page
+        assert '"data": "https://data.example.org/cg/map/data.json", "base": "https://data.example.org/cg"' in map_page
     finally:
         server.stop()
 
