@@ -30,7 +30,8 @@ def size_of(value: Any) -> int:
 
 
 class AnswerCache:
-    def __init__(self, budget: int = 128 * 1024 * 1024, largest: int = 8 * 1024 * 1024):
+    # largest: one answer kept at most; the map's data (/map/data.json) is 7.2 MB at 15,000 partnerships
+    def __init__(self, budget: int = 128 * 1024 * 1024, largest: int = 16 * 1024 * 1024):
         self.budget, self.largest = budget, largest
         self.generation: str | None = None
         self.entries: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
