@@ -10,16 +10,17 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
-from .errors import CoopgraphError
 from . import resources
+from .errors import QueryError
 
+if TYPE_CHECKING:
+    from pyoxigraph import Literal, NamedNode
 
-class QueryError(CoopgraphError):
-    """A saved query that does not exist, or a parameter a person must correct."""
+    from .results import Table
 
 
 @dataclass
@@ -113,7 +114,7 @@ class Param:
 class Lookup(Protocol):
     """Where a parameter that names something in the graph is looked up (local store or endpoint)."""
 
-    def select(self, sparql: str) -> "results.Table": ...
+    def select(self, sparql: str) -> Table: ...
 
 
 def _values_block(name: str) -> re.Pattern:
@@ -262,4 +263,17 @@ def describe_params(query: SavedQuery) -> str:
     return " ".join(out)
 
 
-from . import results  # noqa: E402  (for the Lookup annotation)
+
+def show(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None) -> str:
+    """What `coopgraph query --show` prints: a comment line per parameter (its type and value,
+    or its default), then the text with the given parameters bound."""
+    text = bind(query, given, lookup) if given else query.text
+    lines = []
+    for p in query.params.values():
+        if p.name in given:
+            value = given[p.name]
+        else:
+            value = f"(default: {p.default})" if p.default is not None else "(optional, not set)"
+        ex = f"  e.g. {p.example}" if p.example else ""
+        lines.append(f"# {p.name} ({p.type}) = {value}{ex}")
+    return ("\n".join(lines) + "\n\n" if lines else "") + text.rstrip("\n") + "\n"

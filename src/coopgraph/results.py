@@ -7,9 +7,9 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, serialize
 
 from .rdf.namespaces import PREFIXES
 
@@ -132,3 +132,19 @@ def render_table(table: Table, max_width: int = 60) -> str:
         buf.write(fmt_row(r) + "\n")
     buf.write(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})\n")
     return buf.getvalue()
+
+
+def write_answer(answer: Any, fmt: str, out: IO[str]) -> int | None:
+    """Write any query answer: ASK as true/false (or SPARQL JSON), a table as `write` does,
+    CONSTRUCT/DESCRIBE triples as Turtle with the usual prefixes whatever `fmt`. Returns the
+    number of rows of a table (None for the others)."""
+    if isinstance(answer, bool):
+        if fmt == "json":
+            out.write('{"head": {}, "boolean": %s}\n' % ("true" if answer else "false"))
+        else:
+            out.write(("true" if answer else "false") + "\n")
+        return None
+    if isinstance(answer, Table):
+        return write(answer, fmt, out)
+    out.write(serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8"))
+    return None

@@ -22,7 +22,7 @@ from typing import IO
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
 
-from .errors import CoopgraphError
+from .errors import StoreError
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
 from .rdf.convert import Converted
@@ -30,10 +30,6 @@ from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
 from .search import Docs, SearchIndex, docs_of_converted
 
 ENV_VAR = "COOPGRAPH_STORE"
-
-
-class StoreError(CoopgraphError):
-    """A store problem a person can act on (locked, missing, not a coopgraph store)."""
 
 
 def default_path() -> Path:

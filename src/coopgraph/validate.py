@@ -25,7 +25,7 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
 
-from .errors import CoopgraphError
+from .errors import InputError
 from . import resources
 from .rdf import iris
 from .rdf.namespaces import PREFIXES
@@ -51,10 +51,6 @@ _CASTS = {XSD + "date", XSD + "dateTime"}  # a date must also exist (no 31 Febru
 
 class ShapesError(Exception):
     """The shapes use SHACL that the fast engine does not compile."""
-
-
-class InputError(CoopgraphError):
-    """A file to validate cannot be read as RDF."""
 
 
 @dataclass(frozen=True)
