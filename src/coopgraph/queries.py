@@ -16,6 +16,7 @@ import yaml
 
 from . import resources
 from .errors import QueryError
+from .sparql import is_update
 
 if TYPE_CHECKING:
     from pyoxigraph import Literal, NamedNode
@@ -44,8 +45,6 @@ class SavedQuery:
 
     @property
     def is_update(self) -> bool:
-        from .sparql import is_update
-
         return is_update(self.text)
 
 

@@ -25,6 +25,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store 
 from .errors import StoreError
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
+from .reference import reference_graphs
 from .rdf.convert import Converted
 from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
 from .search import Docs, SearchIndex, docs_of_converted
@@ -321,9 +322,8 @@ class Store:
     # -- reference data ----------------------------------------------------------------------
     def ensure_reference_data(self) -> None:
         """Load the packaged ontology, schemes, SDG KOS and country table, when they changed."""
-        from .link import refgraphs  # the link stage knows the reference data's shape
 
-        for graph, load in refgraphs.reference_graphs().items():
+        for graph, load in reference_graphs().items():
             content = load()
             digest = hashlib.sha256(content).hexdigest()
             g = NamedNode(graph)
