@@ -1,7 +1,9 @@
-"""Saved SPARQL queries: one `.rq` file each, with a grlc-style `#+` YAML header.
+"""Saved SPARQL queries: one `.rq` file each, with a `#+` YAML header (grlc's syntax; not a
+grlc API: grlc reads parameters from `?_name` variables, coopgraph binds `VALUES` blocks).
 
 The file is valid SPARQL as it stands (the header is comments); its defaults live in the body,
-so it runs unchanged in any SPARQL editor.
+so it runs unchanged in any SPARQL editor. Each parameter's `type` is checked when the queries
+are loaded.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
@@ -60,12 +63,42 @@ def parse_header(text: str) -> dict:
 
 @lru_cache(maxsize=1)
 def load_all() -> dict[str, SavedQuery]:
+    """The saved queries shipped with the package, by name, checked (see `load_folder`)."""
+    return load_folder(resources.queries_dir())
+
+
+def load_folder(folder: Traversable) -> dict[str, SavedQuery]:
+    """The `.rq` files of a folder by name, each checked: QueryError (naming the file) for a
+    header that is not YAML, a parameter of unknown type, or one with no `VALUES ?name` line."""
     found = {}
-    for f in sorted(resources.queries_dir().iterdir(), key=lambda f: f.name):
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
         if f.name.endswith(".rq"):
             text = f.read_text(encoding="utf-8")
-            found[f.name[:-3]] = SavedQuery(f.name[:-3], text, parse_header(text))
+            try:
+                meta = parse_header(text)
+            except yaml.YAMLError as e:
+                raise QueryError(f"{f.name}: the #+ header is not valid YAML: {e}") from None
+            q = SavedQuery(f.name[:-3], text, meta)
+            check(q, f.name)
+            found[q.name] = q
     return found
+
+
+def check(query: SavedQuery, where: str) -> None:
+    """QueryError unless every declared parameter has a known type and a VALUES line to bind."""
+    raw = query.meta.get("params") or {}
+    if not isinstance(raw, dict):
+        raise QueryError(f"{where}: 'params' must map each parameter name to its description")
+    for name, meta in raw.items():
+        if meta is not None and not isinstance(meta, dict):
+            raise QueryError(f"{where}: parameter {name!r}: expected type, description, default, example")
+        kind = str((meta or {}).get("type", "string"))
+        if kind not in TYPES:
+            raise QueryError(f"{where}: parameter {name!r} has an unknown type {kind!r} "
+                             f"(known types: {', '.join(TYPES)})")
+        if not any(_values_block(str(name)).search(line) for line in query.text.splitlines()
+                   if not line.lstrip().startswith("#")):
+            raise QueryError(f"{where}: parameter {name!r} has no 'VALUES ?{name} {{ ... }}' line to bind it")
 
 
 def get(name: str) -> SavedQuery:

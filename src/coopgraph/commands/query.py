@@ -84,12 +84,13 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
     from .. import api, queries
 
     out = click.get_text_stream("stdout")
-    if list_:
-        _list(out)
-        return
-    if not name:
+    if not name and not list_:
         raise UsageProblem("give the name of a saved query ('coopgraph query --list' lists them)")
     try:
+        if list_:
+            _list(out)
+            return
+        assert name is not None
         q = queries.get(name)
         given = _parse_params(params)
         if q.is_update and not allow_update and not show:
