@@ -228,9 +228,9 @@ class Atlas:
         from .records import Problem
 
         self._writable("ingest")
-        check = None
-        if validate:
-            from .validate import ingest_check as check
+        from .validate import ingest_check
+
+        check = ingest_check if validate else None
         items = [p if isinstance(p, Problem) else Path(p) for p in paths]
         return run(self.store, items, force=force, check=check, on_file=on_file, jobs=jobs)
 

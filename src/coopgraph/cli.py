@@ -25,6 +25,7 @@ from .cli_common import (
     face,
     note_if_empty,
     open_output,
+    stdout,
     store_option,
 )
 from .errors import CoopgraphError
@@ -143,7 +144,7 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
             raise UsageProblem(f"cannot read {query[1:]}: {e.strerror}") from None
         except UnicodeDecodeError:
             raise UsageProblem(f"cannot read {query[1:]}: not UTF-8 text") from None
-    out = click.get_text_stream("stdout")
+    out = stdout()
     try:
         if uses_service(query) and not allow_service:
             raise UsageProblem("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
@@ -155,8 +156,9 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
                 ep.update(query, allow_service=allow_service)
                 click.echo("Update sent.", err=True)
                 return
-            answer = ep.sparql(query, allow_service=allow_service)
-            note_if_empty(write_answer(answer.table if isinstance(answer, Rows) else answer, fmt, out), fmt)
+            remote_answer = ep.sparql(query, allow_service=allow_service)
+            note_if_empty(write_answer(remote_answer.table if isinstance(remote_answer, Rows) else remote_answer, fmt,
+                                       out), fmt)
             return
         if is_update(query):
             if not allow_update:
@@ -192,7 +194,7 @@ def stats(store_path: Path | None, fmt: str) -> None:
             click.echo(f"{'personal triples':>22}  {figures['personal_triples']}  "
                        "(kept apart, never in a default dump)")
         else:
-            write(table, fmt, click.get_text_stream("stdout"))
+            write(table, fmt, stdout())
 
 
 from .commands import link, publish, query, validate  # noqa: E402

@@ -116,6 +116,7 @@ class _Auth:
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             req.add_unredirected_header("Authorization", "Basic " + token)
         else:
+            assert self.digest is not None and self.challenge is not None  # made with the credentials; probed
             value = self.digest.get_authorization(req, self.challenge)
             if value:
                 req.add_unredirected_header("Authorization", "Digest " + value)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import yaml
 
@@ -22,9 +22,7 @@ from .errors import QueryError
 from .sparql import is_update
 
 if TYPE_CHECKING:
-    from pyoxigraph import Literal, NamedNode
-
-    from .results import Table
+    from .results import Cell, Table
 
 
 @dataclass
@@ -172,9 +170,12 @@ def bind(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None)
                              f"for parameter {name!r}, found none")
         lines = text.splitlines(keepends=True)
         # A query may scope the same parameter in several groups (a VALUES line in each): all get it.
+        block = f"VALUES ?{name} {{ {term} }}"
         for i in body_lines:
-            # A lambda replacement: the term's N3 text is inserted as is, never read as a regex template.
-            lines[i] = pattern.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", lines[i], count=1)
+            # Spliced by position: the term's N3 text is inserted as is, never read as a regex template.
+            m = pattern.search(lines[i])
+            assert m is not None  # body_lines are the lines where the pattern matched
+            lines[i] = lines[i][:m.start()] + block + lines[i][m.end():]
         text = "".join(lines)
     return text
 
@@ -255,20 +256,20 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
         what = None
     if what:
         rows = lookup.select(_COLLECTIVITES % where).rows
-        iris = sorted({r[0].value for r in rows})
+        iris = sorted({_bound(r[0]) for r in rows})
         if not iris:
             raise QueryError(f"no French collectivité in the data has the {what} {v!r}")
         return iris[0] if len(iris) == 1 else _ambiguous(v, rows)
     # A name: exact spelling first (one index look-up), else compare folded names (accents, case).
     exact = lookup.select(_COLLECTIVITES % (
         f"VALUES ?given {{ {Literal(v)} }} ?c rdfs:label|skos:prefLabel ?given . BIND(?given AS ?name)")).rows
-    if len({r[0].value for r in exact}) == 1:
-        return exact[0][0].value
+    if len({_bound(r[0]) for r in exact}) == 1:
+        return _bound(exact[0][0])
     rows = exact or lookup.select(_COLLECTIVITES % "?c rdfs:label|skos:prefLabel ?name .").rows
     key = fold(v)
     matches = [r for r in rows if r[1] is not None and fold(r[1].value) == key]
-    if len({r[0].value for r in matches}) == 1:
-        return matches[0][0].value
+    if len({_bound(r[0]) for r in matches}) == 1:
+        return _bound(matches[0][0])
     if matches:
         return _ambiguous(v, matches)
     import difflib
@@ -281,8 +282,13 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
                      + " (give a name, an INSEE code or a SIREN)")
 
 
+def _bound(cell: Cell | None) -> str:
+    assert cell is not None  # ?c is bound in every row of these look-ups
+    return cell.value
+
+
 def _ambiguous(text: str, rows) -> str:
-    options = sorted({(r[0].value, r[1].value if r[1] else "") for r in rows})
+    options = sorted({(_bound(r[0]), r[1].value if r[1] else "") for r in rows})
     listed = "; ".join(f"{name} <{iri}>" for iri, name in options[:8])
     raise QueryError(f"{text!r} names several collectivités: {listed}. Give an INSEE code or a SIREN")
 

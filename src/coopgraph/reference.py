@@ -74,7 +74,7 @@ def _dac() -> bytes:
         categories.setdefault(r["category"], (r["category_name_en"], r["category_name_fr"]))
     for code, (en, fr) in categories.items():
         out.append(concept(code, en, fr, None, False))
-    category = {}  # the first row of a code gives its category, as link.sectors reads it
+    category: dict[str, str] = {}  # the first row of a code gives its category, as link.sectors reads it
     for r in rows:
         category.setdefault(r["code"], r["category"])
     sectors = {r["code"]: (r["name_en"], r["name_fr"]) for r in rows}

@@ -76,9 +76,9 @@ def from_oxigraph(solutions) -> Table:
 
 def from_sparql_json(data: dict) -> Table:
     variables = list(data.get("head", {}).get("vars", []))
-    rows = []
+    rows: list[list[Cell | None]] = []
     for b in data.get("results", {}).get("bindings", []):
-        row = []
+        row: list[Cell | None] = []
         for v in variables:
             t = b.get(v)
             if t is None:
@@ -121,7 +121,7 @@ def render_table(table: Table, max_width: int = 60) -> str:
 
     cells = [[show(c) for c in row] for row in table.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(table.variables)]
-    numeric = [bool(table.rows) and all(r[i] is None or r[i].numeric for r in table.rows)
+    numeric = [bool(table.rows) and all(c is None or c.numeric for c in (r[i] for r in table.rows))
                for i in range(len(table.variables))]
     buf = io.StringIO()
     fmt_row = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w)
@@ -146,5 +146,5 @@ def write_answer(answer: Any, fmt: str, out: IO[str]) -> int | None:
         return None
     if isinstance(answer, Table):
         return write(answer, fmt, out)
-    out.write(serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8"))
+    out.write((serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8"))
     return None

@@ -16,6 +16,7 @@ from ..cli_common import (
     atlas_opened,
     face,
     note_if_empty,
+    stdout,
     store_option,
 )
 from ..errors import CoopgraphError
@@ -83,7 +84,7 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
     """
     from .. import api, queries
 
-    out = click.get_text_stream("stdout")
+    out = stdout()
     if not name and not list_:
         raise UsageProblem("give the name of a saved query ('coopgraph query --list' lists them)")
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import PathType, UsageProblem, atlas_opened, face, store_option
+from ..cli_common import PathType, UsageProblem, atlas_opened, face, stdout, store_option
 from ..errors import CoopgraphError
 
 
@@ -61,7 +61,7 @@ def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on:
                 report = atlas.validate(engine=engine, partitioned=partitioned)
     except CoopgraphError as e:
         raise face(e) from None
-    out = click.get_text_stream("stdout")
+    out = stdout()
     if fmt == "text":
         v.write_text(report, out, lang)
     elif fmt == "json":

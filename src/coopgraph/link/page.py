@@ -51,11 +51,11 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
                 problems.append(Problem(file, None, f"unknown country {fo.country!r}"
                                         + (f" (closest: {', '.join(near)})" if near else ""), "warning"))
     _place_partners(p, links, file, problems)
-    for m in p.sdg_mentions:
-        ok = sdg.target_exists(m.code) if m.is_target else sdg.goal_exists(m.code)
-        links.sdg_known[m.code] = ok
+    for mention in p.sdg_mentions:
+        ok = sdg.target_exists(mention.code) if mention.is_target else sdg.goal_exists(mention.code)
+        links.sdg_known[mention.code] = ok
         if not ok:
-            problems.append(Problem(file, m.line, f"ODD {m.code} does not exist in the UN SDG KOS; not linked",
+            problems.append(Problem(file, mention.line, f"ODD {mention.code} does not exist in the UN SDG KOS; not linked",
                                     "warning"))
     # A goal is linked when written as such, or through a target that exists: "ODD 6.9" (no such
     # target) says nothing sure about goal 6.

@@ -67,6 +67,11 @@ def _finish(path: Path, info: FileInfo) -> FileInfo:
     return info
 
 
+def _write_gzip(data: bytes, path: Path, info: FileInfo) -> None:
+    dumps.write_gzip(data, path)
+    _finish(path, info)
+
+
 def _schemes(store) -> bytes:
     """The SKOS schemes (themes, statuses, forms), with concepts first seen in pages."""
     schemes = " ".join(f"<{s}>" for s in (iris.THEME_SCHEME, iris.STATUS_SCHEME, iris.FORM_SCHEME))
@@ -75,7 +80,7 @@ def _schemes(store) -> bytes:
       {{ VALUES ?s {{ {schemes} }} ?x <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}
       ?x ?p ?o }}"""
     triples = sorted(set(store.query(q)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes=dumps.TURTLE_PREFIXES)
+    return serialize(triples, format=RdfFormat.TURTLE, prefixes=dumps.TURTLE_PREFIXES) or b""
 
 
 def _shapes() -> bytes | None:
@@ -265,8 +270,7 @@ def publish(store, outdir: Path, opts: Options) -> Result:
                        "Whole graph, N-Triples, gzip", "The whole open graph as sorted N-Triples, gzip-compressed: "
                        "for bulk loaders.", "application/n-triples", "RDF_N_TRIPLES", gzip=True)
     # zlib and hashlib release the GIL: the gzip file is written while Turtle and JSON-LD are made.
-    gz = threading.Thread(target=lambda: (dumps.write_gzip(nt, outdir / nt_info.name),
-                                          _finish(outdir / nt_info.name, nt_info)))
+    gz = threading.Thread(target=_write_gzip, args=(nt, outdir / nt_info.name, nt_info))
     gz.start()
     files.append(nt_info)
 

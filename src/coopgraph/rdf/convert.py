@@ -148,17 +148,17 @@ class _Builder:
         if key in self._french:
             return self._french[key]
         m = self.links.french.get(name) if self.links else None
-        linked = m is not None and m.status == "linked"
-        code = (m.insee or m.siren) if linked and m.kind in ("commune", "departement", "region") else (
-            m.siren if linked else None)
-        node = NamedNode(iris.french_collectivite(name, m.kind if linked else None, code))
+        linked = m if m is not None and m.status == "linked" else None
+        code = (linked.insee or linked.siren) if linked and linked.kind in ("commune", "departement", "region") else (
+            linked.siren if linked else None)
+        node = NamedNode(iris.french_collectivite(name, linked.kind if linked else None, code))
         self.entity(node, RDF.type, CG.FrenchCollectivite)
         self.entity(node, RDFS.label, _lit(name))
         if m is not None:
             self.entity(node, CG.linkStatus, _lit(m.status))
         if linked:
-            _literals(self.entity, node, ((CG.collectiviteKind, m.kind), (SKOS.prefLabel, m.official_name),
-                                          (IGEO.codeINSEE, m.insee), (CG.siren, m.siren)))
+            _literals(self.entity, node, ((CG.collectiviteKind, linked.kind), (SKOS.prefLabel, linked.official_name),
+                                          (IGEO.codeINSEE, linked.insee), (CG.siren, linked.siren)))
             self.place(node, self.links.french_places.get(name))
         self._french[key] = node
         return node
@@ -301,10 +301,10 @@ class _Builder:
             self.page(F, SCHEMA.currency, _lit("EUR"))
             if f.year:
                 self.page(F, CG.year, _typed(f.year, XSD.gYear))
-            for prop, value in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
+            for prop, share in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
                                    f.one_percent):
-                if value is not None:
-                    self.page(F, prop, _decimal(value))
+                if share is not None:
+                    self.page(F, prop, _decimal(share))
         src = NamedNode(iris.source(p.source.sha256))
         self.page(P, PROV.wasDerivedFrom, src)
         self.page(src, RDF.type, CG.SourcePage)

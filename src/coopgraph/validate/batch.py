@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store as OxStore
 
@@ -110,7 +111,10 @@ def ingest_check(pages: list, files: dict[str, str]) -> dict[str, list[Problem]]
 def _owners(store: OxStore, focus: str, graphs: dict[NamedNode, str]) -> set[str]:
     if not (focus.startswith("<") and focus.endswith(">")):
         return set()
-    frontier, seen, keys = [NamedNode(focus[1:-1])], set(), set()
+    frontier: list[Any] = [NamedNode(focus[1:-1])]
+    seen: set[Any] = set()
+    keys: set[str] = set()
+    pages: dict[Any, str] = dict(graphs)
     ent = NamedNode(iris.G_ENTITIES)
     while frontier and len(seen) < 1000:
         node = frontier.pop()
@@ -118,12 +122,12 @@ def _owners(store: OxStore, focus: str, graphs: dict[NamedNode, str]) -> set[str
             continue
         seen.add(node)
         for q in store.quads_for_pattern(node, None, None, None):
-            if q.graph_name in graphs:  # a node described in a page graph belongs to that page
-                keys.add(graphs[q.graph_name])
+            if q.graph_name in pages:  # a node described in a page graph belongs to that page
+                keys.add(pages[q.graph_name])
                 break
         for q in store.quads_for_pattern(None, None, node, None):
-            if q.graph_name in graphs:
-                keys.add(graphs[q.graph_name])
+            if q.graph_name in pages:
+                keys.add(pages[q.graph_name])
             elif q.graph_name == ent:  # e.g. a provisional theme reached through a narrower one
                 frontier.append(q.subject)
     return keys

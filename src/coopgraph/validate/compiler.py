@@ -68,6 +68,16 @@ def _sparql_term(term) -> str:
     raise ShapesError(f"unsupported term in shapes: {term!r}")
 
 
+def _int(node: object) -> int:
+    """An integer literal of the shapes (sh:minCount 1) as an int."""
+    return int(str(node))
+
+
+def _lang(node: object) -> str:
+    """The language tag of a literal, "" when it has none (or is not a literal)."""
+    return (node.language or "") if isinstance(node, rdflib.Literal) else ""
+
+
 def _str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -136,31 +146,34 @@ class _Compiler:
                 test += f" || !COALESCE(isLiteral(<{d}>(str({v}))), false)"
             out.append(("DatatypeConstraintComponent", f"{vn} FILTER({test})", True))
         for k in g.objects(shape, SH.nodeKind):
-            fn = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}.get(k)
+            kinds: dict[object, str] = {SH.IRI: "isIRI", SH.Literal: "isLiteral", SH.BlankNode: "isBlank"}
+            fn = kinds.get(k)
             if fn is None:
                 raise ShapesError(f"{shape}: sh:nodeKind {k} is not supported")
             out.append(("NodeKindConstraintComponent", f"{vn} FILTER(!{fn}({v}))", True))
         if not path and (g.value(shape, SH.minCount) is not None or g.value(shape, SH.maxCount) is not None):
             raise ShapesError(f"{shape}: sh:minCount/maxCount need a path")
-        for n in g.objects(shape, SH.minCount):
-            n = int(n)
+        for node in g.objects(shape, SH.minCount):
+            n = _int(node)
             if n == 1:
                 out.append(("MinCountConstraintComponent", f"FILTER NOT EXISTS {{ {vn} }}", False))
             elif n > 1:
-                c = self.var("n")
+                cnt = self.var("n")
                 out.append(("MinCountConstraintComponent",
-                            f"{{ SELECT {f} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ {{ {f} ?_any ?_o }} UNION {{ ?_s ?_any {f} }} "
-                            f"OPTIONAL {{ {vn} }} }} GROUP BY {f} }} FILTER({c} < {n})", False))
-        for n in g.objects(shape, SH.maxCount):
+                            f"{{ SELECT {f} (COUNT(DISTINCT {v}) AS {cnt}) WHERE {{ {{ {f} ?_any ?_o }} UNION {{ ?_s ?_any {f} }} "
+                            f"OPTIONAL {{ {vn} }} }} GROUP BY {f} }} FILTER({cnt} < {n})", False))
+        for node in g.objects(shape, SH.maxCount):
+            n = _int(node)
             v2 = self.var("v")
+            assert path is not None  # checked above: a count needs a path
             vn2 = self.triple(path, f, v2)
-            if int(n) == 1:
+            if n == 1:
                 out.append(("MaxCountConstraintComponent", f"{vn} {vn2} FILTER(!sameTerm({v}, {v2}))", False))
             else:
-                c = self.var("n")
+                cnt = self.var("n")
                 out.append(("MaxCountConstraintComponent",
-                            f"{{ SELECT {f} (COUNT(DISTINCT {v2}) AS {c}) WHERE {{ {vn2} }} GROUP BY {f} }} "
-                            f"FILTER({c} > {int(n)})", False))
+                            f"{{ SELECT {f} (COUNT(DISTINCT {v2}) AS {cnt}) WHERE {{ {vn2} }} GROUP BY {f} }} "
+                            f"FILTER({cnt} > {n})", False))
         for lst in g.objects(shape, SH["in"]):
             members = list(rdflib.collection.Collection(g, lst))
             test = " || ".join(f"sameTerm({v}, {_sparql_term(m)})" for m in members) or "false"
@@ -220,7 +233,7 @@ class _Compiler:
         return str(s).removeprefix(str(SH)) if s is not None else "Violation"
 
     def messages(self, node) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((m.language or "", str(m)) for m in self.g.objects(node, SH.message)))
+        return tuple(sorted((_lang(m), str(m)) for m in self.g.objects(node, SH.message)))
 
     def prefixes(self, constraint) -> str:
         lines = []

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import rdflib
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
-from .compiler import SH, SUBCLASS, RDF_TYPE, _n3, checks, shapes_graph
+from .compiler import RDF_TYPE, SH, SUBCLASS, _lang, _n3, checks, shapes_graph
 from .result import Result
 
 _TYPE = re.compile(r"@@TYPE\((\S+) <([^>]+)>\)@@")
@@ -74,7 +74,7 @@ def run_pyshacl(triples: Iterable) -> list[Result]:
     data = _rdflib_graph(triples)
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
                                     allow_warnings=True)
-    langs = {str(m): m.language or "" for m in shapes_graph().objects(None, SH.message)}
+    langs = {str(m): _lang(m) for m in shapes_graph().objects(None, SH.message)}
     found: set[Result] = set()
     # Only the report's own results: pyshacl also types the nested sh:detail results of sh:node.
     for r in report.objects(None, SH.result):

@@ -104,7 +104,7 @@ def build_report(store, results: list[Result]) -> Report:
     checked = int(next(iter(query(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{cg}Partnership> }}")))["n"].value)
     groups: dict[str | None, Group] = {}
     for r in results:
-        for p in sorted(owner.get(r.focus) or [None]):
+        for p in sorted(owner[r.focus]) if owner.get(r.focus) else [None]:
             groups.setdefault(p, Group(p)).results.append(r)
     parts = [p for p in groups if p]
     labels: dict[str, str] = {}
