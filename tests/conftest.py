@@ -104,3 +104,29 @@ def seed_cli(tmp_path_factory) -> CLI:
     r = c("ingest", SEED)
     assert r.code == 0, r.err
     return c
+
+
+# --- tiers: `make test-fast` leaves out slow, virtuoso, browser and server tests -----------------
+# Marked here, by module, so that test files need no edit; markers are registered in pyproject.
+_SLOW = {  # many CLI runs each, or synthetic corpora: minutes together
+    "test_foundation", "test_queries_cli", "test_validate_cli", "test_validate_engines", "test_validate_batch",
+    "test_validate_ingest", "test_validate_shapes", "test_publish_release", "test_publish_synthetic",
+    "test_publish_personal", "test_dump_cache", "test_robust_store", "test_robust_privacy",
+    "test_robust_nonpages", "test_robust_sparql", "test_robust_injection", "test_link_cli_montreuil",
+    "test_link_cli_seed",
+}
+_VIRTUOSO = {"test_virtuoso_support"}  # and every test using the `virtuoso` fixture
+_BROWSER = {"test_publish_browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.stem
+        if module in _SLOW:
+            item.add_marker(pytest.mark.slow)
+        if module in _VIRTUOSO or "virtuoso" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.virtuoso)
+        if module in _BROWSER:
+            item.add_marker(pytest.mark.browser)
+        if "server" in item.path.parts[-3:-1]:  # tests/server/
+            item.add_marker(pytest.mark.server)
