@@ -113,7 +113,11 @@ _SLOW = {  # many CLI runs each, or synthetic corpora: minutes together
     "test_validate_ingest", "test_validate_shapes", "test_publish_release", "test_publish_synthetic",
     "test_publish_personal", "test_dump_cache", "test_robust_store", "test_robust_privacy",
     "test_robust_nonpages", "test_robust_sparql", "test_robust_injection", "test_link_cli_montreuil",
-    "test_link_cli_seed",
+    "test_link_cli_seed", "test_link_wikidata", "test_robust_endpoint", "test_publish_push", "test_queries_endpoint",
+}
+_SLOW_TESTS = {  # in-process, but thousands of generated pages
+    "test_accepted_pages_round_trip", "test_mutated_real_page_never_crashes", "test_random_label_soup_never_crashes",
+    "test_huge_lines", "test_100000_row_funding_table",
 }
 _VIRTUOSO = {"test_virtuoso_support"}  # and every test using the `virtuoso` fixture
 _BROWSER = {"test_publish_browser"}
@@ -122,7 +126,7 @@ _BROWSER = {"test_publish_browser"}
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.path.stem
-        if module in _SLOW:
+        if module in _SLOW or item.originalname in _SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
         if module in _VIRTUOSO or "virtuoso" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.virtuoso)
