@@ -290,6 +290,11 @@ class Atlas:
         as `coopgraph stats`."""
         return Stats(self.query("stats"), self.store.count(), self.store.personal_count())
 
+    def generation(self) -> str:
+        """A stamp that changes each time a writer closes the store: long-lived readers (the
+        server, caches of answers) compare it to know when to reopen or forget what they derived."""
+        return self.store.generation()
+
     def partnerships(self) -> list[str]:
         """The keys of the stored partnerships (unordered)."""
         return self.store.partnerships()

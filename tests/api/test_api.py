@@ -175,6 +175,17 @@ def test_read_only_store(store, tmp_path):
         assert "read-only" in repr(a)
 
 
+def test_generation_changes_when_a_writer_closes(tmp_path):
+    with coopgraph.open(tmp_path / "s") as w:
+        w.ingest([SEED])
+    with coopgraph.open(tmp_path / "s", read_only=True) as r:
+        before = r.generation()
+        assert before
+        with coopgraph.open(tmp_path / "s") as w:
+            w.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 'c' } }")
+        assert r.generation() != before
+
+
 def test_update_and_apply_on_a_writable_store(tmp_path):
     with coopgraph.open(tmp_path / "s") as atlas:
         atlas.ingest([SEED])
