@@ -57,3 +57,24 @@ def test_the_api_page_documents_every_exported_module():
     for name in ("open", "Atlas", "Rows", "Remote", "validate_files", "show_query", "list_queries", "remote"):
         assert name in coopgraph.__all__ and f"coopgraph.api.{name}" in text, name
     assert "::: coopgraph.errors" in text
+
+
+def test_every_command_and_option_the_readme_shows_exists():
+    from coopgraph.cli import main
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    code = re.findall(r"```.*?\n(.*?)```", text, flags=re.S) + re.findall(r"`([^`\n]+)`", text)
+    seen, wrong = 0, []
+    for chunk in code:
+        for line in chunk.splitlines():
+            for m in re.finditer(r"(?<![\w./-])coopgraph ([a-z][a-z-]*)([^|#;&]*)", line):
+                cmd = main.commands.get(m.group(1))
+                seen += 1
+                if cmd is None:
+                    wrong.append(f"no command {m.group(1)!r}: {line.strip()}")
+                    continue
+                opts = {o for p in cmd.params for o in [*p.opts, *p.secondary_opts]} | {"--help", "-h"}
+                wrong += [f"coopgraph {m.group(1)} has no {o}: {line.strip()}"
+                          for o in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", m.group(2)) if o not in opts]
+    assert seen >= 20, "the README's command lines were not found"
+    assert not wrong, "\n".join(wrong)
