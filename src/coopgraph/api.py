@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .endpoint import Endpoint
     from .ingest import IngestReport
     from .publish import Result as PublishResult
+    from .push import Report as PushReport
     from .validate import Report
 
 __all__ = ["Atlas", "Remote", "Rows", "Stats", "list_queries", "open", "remote", "show_query", "to_python",
@@ -298,6 +299,27 @@ class Atlas:
     def partnerships(self) -> list[str]:
         """The keys of the stored partnerships (unordered)."""
         return self.store.partnerships()
+
+    def push(self, endpoint: str, graph: str, *, replace: bool = False, chunk_size: int = 50_000,
+             timeout: float = 300.0, on_chunk: Callable[[int, int], None] | None = None) -> PushReport:
+        """Upload the open graph to a remote triple store (SPARQL 1.1 Graph Store HTTP Protocol),
+        as `coopgraph push`: into the named graph `graph`, replacing its content (PUT) when
+        `replace`, else adding to it (POST); `chunk_size` triples per request, `timeout` seconds
+        each; `on_chunk(sent, total)` after each request. Personal data is never pushed.
+
+        Credentials follow coopgraph.credentials; the endpoint's authentication is checked before
+        any triple is read. OptionError for a bad URL or graph IRI, CredentialsError, PushError
+        when the endpoint refuses or cannot be reached. Returns a Report (.triples, .requests,
+        .seconds, .auth).
+        """
+        from . import push as pushing
+        from .publish import dumps
+
+        target = pushing.Target.make(endpoint, graph, timeout=timeout)
+        auth = pushing.prepare(target)
+        lines = dumps.sorted_lines(self.store)
+        return pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=on_chunk,
+                                  auth=auth)
 
     def search(self, text: str, *, limit: int = 50) -> Rows:
         """Partnerships whose title, texts or partner/funder names hold every word of `text`

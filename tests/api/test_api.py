@@ -255,6 +255,19 @@ def test_publish(atlas, tmp_path):
         atlas.publish(tmp_path / "r2", base_url="ftp://x")
 
 
+def test_push_errors_are_coopgraph_errors(atlas, monkeypatch):
+    monkeypatch.setenv("NETRC", "/nonexistent")
+    for var in ("COOPGRAPH_ENDPOINT_USER", "COOPGRAPH_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(coopgraph.OptionError, match="absolute IRI"):
+        atlas.push("http://127.0.0.1:9/gsp", "not an iri")
+    with pytest.raises(coopgraph.PushError, match="cannot reach"):
+        atlas.push("http://127.0.0.1:9/gsp", "https://example.org/g", timeout=2)
+    monkeypatch.setenv("COOPGRAPH_ENDPOINT_USER", "someone")
+    with pytest.raises(coopgraph.CredentialsError, match="both"):
+        atlas.push("http://127.0.0.1:9/gsp", "https://example.org/g")
+
+
 def test_show_query_needs_no_store():
     text = coopgraph.show_query("sanitation-cofunders", country="Mali")
     assert text.startswith("# country (country) = Mali") and "VALUES ?country" in text

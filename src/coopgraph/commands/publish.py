@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import SECONDS_MAX, PathType, Range, UsageProblem, atlas_opened, face, opened, store_option
-from ..errors import CoopgraphError, CredentialsError, OptionError, PublishError
+from ..cli_common import SECONDS_MAX, PathType, Range, UsageProblem, atlas_opened, face, store_option
+from ..errors import CoopgraphError, PublishError, PushError
 
 
 def _base_url(url: str, option: str = "--base-url") -> str:
@@ -114,30 +114,18 @@ def push_command(store_path: Path | None, endpoint: str, graph: str, replace: bo
     never printed. Large graphs go in chunks of --chunk-size triples. Personal data is never pushed.
     Exit code 1 when the endpoint refuses or cannot be reached.
     """
-    from .. import push as pushing
-    from ..publish import dumps
-
-    try:
-        target = pushing.Target.make(endpoint, graph, timeout=timeout)
-    except (OptionError, CredentialsError) as e:
-        raise UsageProblem(str(e)) from None
-    try:
-        auth = pushing.prepare(target)
-    except pushing.PushError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    with opened(store_path, read_only=True) as store:
-        lines = dumps.sorted_lines(store)
-
     def progress(done: int, total: int) -> None:
         if not quiet:
             click.echo(f"  sent {done:,}/{total:,} triples", err=True)
 
-    try:
-        report = pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=progress,
-                                    auth=auth)
-    except pushing.PushError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
+    with atlas_opened(store_path, read_only=True) as atlas:
+        try:
+            report = atlas.push(endpoint, graph, replace=replace, chunk_size=chunk_size, timeout=timeout,
+                                on_chunk=progress)
+        except PushError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        except CoopgraphError as e:
+            raise face(e) from None
     click.echo(f"Pushed {report.triples:,} triples in {report.requests} request(s) to graph <{graph}> at "
-               f"{target.safe_url} ({'replaced' if replace else 'added'}; {report.auth}) in {report.seconds:.1f} s.")
+               f"{endpoint} ({'replaced' if replace else 'added'}; {report.auth}) in {report.seconds:.1f} s.")
