@@ -36,11 +36,22 @@ def reference() -> str:
            "## coopgraph", "", "```text", _help(main, "coopgraph", None), "```", ""]
     root = click.Context(main, info_name="coopgraph", terminal_width=WIDTH, max_content_width=WIDTH,
                          help_option_names=["-h", "--help"])
-    for name in sorted(main.list_commands(root)):
-        cmd = main.get_command(root, name)
-        assert cmd is not None
-        out += [f"## coopgraph {name}", "", "```text", _help(cmd, name, root), "```", ""]
+    out += _commands(main, root, "coopgraph")
     return "\n".join(out)
+
+
+def _commands(group: click.Group, ctx: click.Context, path: str) -> list[str]:
+    """Each command of `group`, and of its sub-groups, in alphabetical order."""
+    out: list[str] = []
+    for name in sorted(group.list_commands(ctx)):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None
+        out += [f"## {path} {name}", "", "```text", _help(cmd, name, ctx), "```", ""]
+        if isinstance(cmd, click.Group):
+            sub = click.Context(cmd, info_name=name, parent=ctx, terminal_width=WIDTH, max_content_width=WIDTH,
+                                help_option_names=["-h", "--help"])
+            out += _commands(cmd, sub, f"{path} {name}")
+    return out
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from pyoxigraph import Triple
 
     from .endpoint import Endpoint
+    from .export.iati import IatiResult
+    from .export.tables import TablesResult
     from .ingest import IngestReport
     from .publish import Result as PublishResult
     from .push import Report as PushReport
@@ -405,7 +407,7 @@ class Atlas:
     # -- exports (IATI, tables) ----------------------------------------------------------------
     def export_iati(self, path: str | Path, *, reporting_org_ref: str | None = None,
                     reporting_org_name: str | None = None, reporting_org_type: str | None = None,
-                    secondary_reporter: bool = True, include_personal_data: bool = False):
+                    secondary_reporter: bool = True, include_personal_data: bool = False) -> IatiResult:
         """Write the partnerships as IATI 2.03 activities to `path`, as `coopgraph export iati`.
 
         Returns an IatiResult (.activities, .transactions, .total, .skipped). Check the file with
@@ -417,7 +419,7 @@ class Atlas:
                            reporting_org_type or DEFAULT_TYPE, secondary=secondary_reporter)
         return export_iati(self.store, path, reporting=rep, include_personal=include_personal_data)
 
-    def export_tables(self, outdir: str | Path, *, xlsx: bool = False):
+    def export_tables(self, outdir: str | Path, *, xlsx: bool = False) -> TablesResult:
         """Write tidy CSV tables and a Frictionless datapackage.json to `outdir` (and an .xlsx
         workbook if asked), as `coopgraph export tables`. Returns a TablesResult (.files, .rows)."""
         from .export.tables import export_tables

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,7 +167,7 @@ def _child_main() -> None:
     soon as it is ready, as ("ok", value) or ("error", message)."""
     path, outdir, opts = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
-    jobs = [lambda: figures.from_store_path(path)]
+    jobs: list[Callable[[], object]] = [lambda: figures.from_store_path(path)]
     if outdir is not None:
         jobs.append(lambda: _exports_from_store_path(path, outdir, opts))
     for job in jobs:
