@@ -159,7 +159,7 @@ class _Builder:
         if linked:
             _literals(self.entity, node, ((CG.collectiviteKind, linked.kind), (SKOS.prefLabel, linked.official_name),
                                           (IGEO.codeINSEE, linked.insee), (CG.siren, linked.siren)))
-            self.place(node, self.links.french_places.get(name))
+            self.place(node, self.links.french_places.get(name) if self.links else None)
         self._french[key] = node
         return node
 
@@ -184,6 +184,7 @@ class _Builder:
             return
         gn = NamedNode(iris.geonames(p.geonames_id))
         self.entity(node, SKOS.exactMatch if m.exact else CG.placedAt, gn)
+        assert m.placement is not None  # a placed match says how it was placed
         self.entity(node, CG.placement, _lit(m.placement))
         self.entity(gn, GN.name, _lit(p.name))
         self.entity(gn, GN.featureCode, NamedNode(iris.geonames_feature_code(p.feature_code)))
