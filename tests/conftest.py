@@ -114,14 +114,15 @@ _SLOW = {  # many CLI runs each, or synthetic corpora: minutes together
     "test_publish_personal", "test_dump_cache", "test_robust_store", "test_robust_privacy",
     "test_robust_nonpages", "test_robust_sparql", "test_robust_injection", "test_link_cli_montreuil",
     "test_link_cli_seed", "test_link_wikidata", "test_robust_endpoint", "test_publish_push", "test_queries_endpoint",
-    "test_export_iati", "test_export_tables", "test_export_publish",
+    "test_export_iati", "test_export_tables", "test_export_publish", "test_link_places",
 }
 _SLOW_TESTS = {  # in-process, but thousands of generated pages
     "test_accepted_pages_round_trip", "test_mutated_real_page_never_crashes", "test_random_label_soup_never_crashes",
     "test_huge_lines", "test_100000_row_funding_table",
+    "test_every_module_imports_alone_in_a_fresh_interpreter",  # one interpreter per module
 }
 _VIRTUOSO = {"test_virtuoso_support"}  # and every test using the `virtuoso` fixture
-_BROWSER = {"test_publish_browser"}
+_BROWSER = {"test_publish_browser", "test_publish_map"}
 
 
 def pytest_collection_modifyitems(config, items):
