@@ -228,6 +228,8 @@ def _check_folder(path: Path, read_only: bool) -> None:
 
 
 class Store:
+    memory: bool = False  # queries answered from an in-memory copy (engine.py); set by coopgraph.api.Atlas
+
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None,
                  on_wait: Callable[[str], None] | None = None):
         """`on_wait(message)` is called once if a writer has to wait for another one's lock."""
@@ -400,9 +402,11 @@ class Store:
             if all(p.search is not None for p in pages):
                 docs = Docs()
                 for p in pages:
-                    docs.pages.update(p.search.pages)
-                    docs.links.update(p.search.links)
-                    docs.labels.update(p.search.labels)
+                    found = p.search
+                    assert found is not None  # checked just above
+                    docs.pages.update(found.pages)
+                    docs.links.update(found.links)
+                    docs.labels.update(found.labels)
                 self.search.put(docs)
             else:
                 self._search_in_step = False

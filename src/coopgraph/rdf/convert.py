@@ -266,8 +266,8 @@ class _Builder:
         # Derived (documented in the ontology): each theme and every broader one, so that "under
         # Eau et déchets, at any level" is one look-up rather than a skos:broader* path per row.
         paths = ([p.main_theme.path] if p.main_theme else []) + [ref.path for ref in p.other_themes]
-        for t in sorted({_theme_iri(path[:d]) for path in paths for d in range(1, len(path) + 1)}):
-            self.page(P, CG.inTheme, NamedNode(t))
+        for theme in sorted({_theme_iri(path[:d]) for path in paths for d in range(1, len(path) + 1)}):
+            self.page(P, CG.inTheme, NamedNode(theme))
         for fp in p.french_partners:
             self.page(P, CG.frenchPartner, self.french(fp.name))
         for fo in p.foreign_partners:
