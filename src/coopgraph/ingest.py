@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,10 +201,11 @@ def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entit
     def refuse(page: PageData) -> None:
         report.failed.append(files[page.key])
         iri = iris.partnership(page.key)  # not stored: what the store holds is unchanged
-        if previous.get(iri) is None:
+        before = previous.get(iri)
+        if before is None:
             known.pop(iri, None)
         else:
-            known[iri] = previous[iri]
+            known[iri] = before
 
     if check is not None:
         found = check(batch, files)

@@ -83,7 +83,8 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     code = _masked(query)
     words = [(w.start(), w.group(0)) for w in _WORD.finditer(code)]
     # Skip the prologue (PREFIX p: <iri>, BASE <iri>; IRIs are blanked) to find the query form.
-    prologue = _PROLOGUE.match(code).end()
+    head = _PROLOGUE.match(code)
+    prologue = head.end() if head else 0  # the pattern matches the empty string: always a match
     words_after = [(k, w) for k, w in words if k >= prologue]
     if not words_after:
         forms = UPDATE_FORMS if update else QUERY_FORMS
@@ -91,9 +92,9 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     first_at, first = words_after[0]
     if first.upper() == "PREFIX":
         return f"{what} at {_where(query, first_at)}: a PREFIX declaration reads PREFIX name: <IRI>"
-    forms = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
+    form_words = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
         "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-    if first.upper() not in forms:
+    if first.upper() not in form_words:
         expected = UPDATE_FORMS if update else QUERY_FORMS
         return f"{what} at {_where(query, first_at)}: {first!r} is not a query form: expected {expected}"
     if m is None:
