@@ -116,6 +116,7 @@ _SLOW = {  # many CLI runs each, or synthetic corpora: minutes together
     "test_link_cli_seed", "test_link_wikidata", "test_robust_endpoint", "test_publish_push", "test_queries_endpoint",
     "test_export_iati", "test_export_tables", "test_export_publish", "test_link_places",
     "test_search_index", "test_result_cache", "test_disk_plans", "test_derived_themes",
+    "test_cli_bad_values", "test_trust_messages", "test_trust_reingest",
 }
 _SLOW_TESTS = {  # in-process, but thousands of generated pages
     "test_accepted_pages_round_trip", "test_mutated_real_page_never_crashes", "test_random_label_soup_never_crashes",
