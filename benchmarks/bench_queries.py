@@ -289,7 +289,7 @@ def main() -> int:
     for case, (name, given) in cases.items():
         peaks = []
 
-        def cold(name=name, given=given):
+        def cold(name=name, given=given, peaks=peaks):
             wall, peak, p = peak_rss_of([coopgraph_exe(), "query", name,
                                          *[x for k, v in given.items() for x in ("-p", f"{k}={v}")],
                                          "--format", "csv", "--store", str(store_path)])

@@ -273,7 +273,7 @@ class Gold:
 
     def fixed_pages(self) -> None:
         """Hand-written cases from the design notes and known traps."""
-        c, d = self.communes, self.deps
+        c = self.communes
         epci = {e[1]: e for e in self.epci}
         ept = {e[1]: e for e in self.ept}
 

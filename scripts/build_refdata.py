@@ -154,7 +154,7 @@ def build_countries(vocab: Path) -> None:
         )
         alpha2 = ALPHA2_FIXES.get(code) or (ted[0] if len(ted) == 1 and len(ted[0]) == 2 and ted[0].isalpha() else "")
 
-        def labels(tag: str, lang: str) -> list[str]:
+        def labels(tag: str, lang: str, c=c) -> list[str]:  # c bound now: used within this iteration
             return [e.text.strip() for e in c.findall(f"skos:{tag}", NS) if e.get(XML_LANG) == lang and e.text]
 
         pref_fr, pref_en = labels("prefLabel", "fr"), labels("prefLabel", "en")

@@ -13,9 +13,22 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .store import FORMATS, StoreError
-
-from .cli_common import SECONDS_MAX, Group, PathType, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, open_output, opened, store_option
+from .api import DUMP_FORMATS, Rows
+from .cli_common import (
+    RESULT_FORMAT_HELP,
+    SECONDS_MAX,
+    Group,
+    PathType,
+    Range,
+    UsageProblem,
+    atlas_opened,
+    face,
+    note_if_empty,
+    open_output,
+    stdout,
+    store_option,
+)
+from .errors import CoopgraphError
 
 
 @click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,25 +61,22 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
     is such an error. A new version of a stored partnership replaces it, and what it changes is
     listed; one that loses most of it is refused unless --force. Exit code 1 when any page failed.
     """
-    from .ingest import collect_files, ingest as run
+    from .ingest import collect_files
 
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:  # a mistyped path is a usage error: nothing is read, the store is not touched
         raise UsageProblem(f"no such file or folder: {', '.join(m or repr(m) for m in missing[:5])}"
                            + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
-    check = None
-    if validate:
-        from .validate import ingest_check
-        check = ingest_check
-    with opened(store_path, read_only=False) as store:
+
+    with atlas_opened(store_path, read_only=False) as atlas:
         items = list(collect_files(paths))  # walked once: counted for the progress bar, then read
         total = sum(1 for x in items if isinstance(x, Path))
         show_bar = total >= 50 and sys.stderr.isatty() and not quiet
         if show_bar:
             with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
-                report = run(store, items, force=force, check=check, on_file=lambda _: bar.update(1))
+                report = atlas.ingest(items, force=force, validate=validate, on_file=lambda _: bar.update(1))
         else:
-            report = run(store, items, force=force, check=check)
+            report = atlas.ingest(items, force=force, validate=validate)
         for p in report.problems:
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=True)
@@ -76,11 +86,11 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         elif report.replaced:
             for change in report.replaced:
                 click.echo(str(change), err=True)
-        stored = len(store.partnerships())
+        stored = len(atlas.partnerships())
         click.echo(
             f"{report.files} page(s) read: {report.loaded} loaded, {report.unchanged} unchanged, "
             f"{len(set(report.failed))} failed; {len(report.warnings)} warning(s), {len(report.errors)} error(s). "
-            f"Store: {stored} partnership(s), {store.count()} triples ({store.path})."
+            f"Store: {stored} partnership(s), {atlas.store.count()} triples ({atlas.path})."
         )
     if report.failed:
         failed = sorted(set(report.failed))
@@ -91,7 +101,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="turtle", show_default=True,
+@click.option("-f", "--format", "fmt", type=click.Choice(DUMP_FORMATS), default="turtle", show_default=True,
               help="RDF syntax of the dump. nquads and trig keep the named graphs (one per partnership).")
 @click.option("-o", "--output", type=PathType(path_type=Path, dir_okay=False),
               help="Write to this file (default: standard output).")
@@ -99,8 +109,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
               help="Also write contacts and volunteers (names, e-mail addresses). Off by default.")
 def dump(store_path: Path | None, fmt: str, output: Path | None, include_personal_data: bool) -> None:
     """Write the whole graph in an RDF format. Personal data is left out unless asked for."""
-    with opened(store_path, read_only=True) as store, open_output(output) as out:
-        store.dump(out, fmt, include_personal=include_personal_data)
+    with atlas_opened(store_path, read_only=True) as atlas, open_output(output) as out:
+        atlas.dump(out, fmt, include_personal_data=include_personal_data)
     if output:
         click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}"
                    + (", WITH personal data" if include_personal_data else "") + ").", err=True)
@@ -123,7 +133,9 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool,
            endpoint: str | None, timeout: float) -> None:
     """Run a SPARQL query (text, or @FILE) on the store. Read-only unless --allow-update."""
-    from .sparql import run_sparql, SparqlError
+    from .api import remote
+    from .results import write_answer
+    from .sparql import is_update, uses_service
 
     if query.startswith("@"):
         try:
@@ -132,20 +144,35 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
             raise UsageProblem(f"cannot read {query[1:]}: {e.strerror}") from None
         except UnicodeDecodeError:
             raise UsageProblem(f"cannot read {query[1:]}: not UTF-8 text") from None
-    if endpoint:
-        from .sparql import run_remote
-
-        note_if_empty(run_remote(endpoint, query, fmt, allow_update=allow_update, timeout=timeout,
-                                 out=click.get_text_stream("stdout"), allow_service=allow_service), fmt)
-        return
+    out = stdout()
     try:
-        note_if_empty(run_sparql(store_path, query, fmt, allow_update=allow_update, allow_service=allow_service,
-                                 out=click.get_text_stream("stdout"),
-                                 on_wait=lambda message: click.echo(message, err=True)), fmt)
-    except SparqlError as e:
-        raise UsageProblem(str(e)) from None
-    except StoreError as e:
-        raise UsageProblem(str(e)) from None
+        if uses_service(query) and not allow_service:
+            raise UsageProblem("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
+        if endpoint:
+            ep = remote(endpoint, timeout=timeout)
+            if is_update(query):
+                if not allow_update:
+                    raise UsageProblem("this is a SPARQL Update, refused unless --allow-update")
+                ep.update(query, allow_service=allow_service)
+                click.echo("Update sent.", err=True)
+                return
+            remote_answer = ep.sparql(query, allow_service=allow_service)
+            note_if_empty(write_answer(remote_answer.table if isinstance(remote_answer, Rows) else remote_answer, fmt,
+                                       out), fmt)
+            return
+        if is_update(query):
+            if not allow_update:
+                raise UsageProblem("this is a SPARQL Update, and the store is opened read-only; "
+                                   "pass --allow-update to change the store")
+            with atlas_opened(store_path, read_only=False) as atlas:
+                atlas.update(query, allow_service=allow_service)
+            out.write("Update applied.\n")
+            return
+        with atlas_opened(store_path, read_only=True) as atlas:
+            answer = atlas.sparql(query, allow_service=allow_service)
+            note_if_empty(write_answer(answer.table if isinstance(answer, Rows) else answer, fmt, out), fmt)
+    except CoopgraphError as e:
+        raise face(e) from None
 
 
 @main.command()
@@ -154,18 +181,20 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
               help=RESULT_FORMAT_HELP)
 def stats(store_path: Path | None, fmt: str) -> None:
     """Key figures: partnerships, collectivités, countries, funders, amounts, triples."""
-    from . import queries, results
+    from .results import write
 
-    with opened(store_path, read_only=True) as store:
-        table = results.from_oxigraph(store.query(queries.get("stats").text))
+    with atlas_opened(store_path, read_only=True) as atlas:
+        figures = atlas.stats()
+        table = figures.rows.table
         if fmt == "table":
             row = table.rows[0]
             for name, cell in zip(table.variables, row):
                 click.echo(f"{name:>22}  {cell.value if cell else 0}")
-            click.echo(f"{'triples':>22}  {store.count()}")
-            click.echo(f"{'personal triples':>22}  {store.personal_count()}  (kept apart, never in a default dump)")
+            click.echo(f"{'triples':>22}  {figures['triples']}")
+            click.echo(f"{'personal triples':>22}  {figures['personal_triples']}  "
+                       "(kept apart, never in a default dump)")
         else:
-            results.write(table, fmt, click.get_text_stream("stdout"))
+            write(table, fmt, stdout())
 
 
 from .commands import link, publish, query, validate  # noqa: E402

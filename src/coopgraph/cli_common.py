@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
+from .api import Atlas
 from .errors import CoopgraphError
 from .store import ENV_VAR, Store, StoreError, default_path
 
@@ -81,9 +84,7 @@ class Group(click.Group):
             os.dup2(devnull, 2)
             sys.exit(1)
         except CoopgraphError as e:
-            from .endpoint import EndpointError
-
-            raise (DataProblem if isinstance(e, EndpointError) else UsageProblem)(str(e)) from None
+            raise face(e) from None
         except OSError as e:
             raise UsageProblem(os_message(e)) from None
 
@@ -105,12 +106,42 @@ def store_option(f):
                         help=STORE_HELP)(f)
 
 
-def open_output(path: Path | None):
+def open_output(path: Path | None) -> Any:
+    """The file to write (binary), or standard output."""
     if not path:
-        return click.get_binary_stream("stdout")
+        get: Any = click.get_binary_stream  # typed as deprecated by click 8.5, like get_text_stream
+        return get("stdout")
     try:
         return open(path, "wb")
     except OSError as e:
         raise UsageProblem(f"cannot write {path}: {e.strerror or e}") from None
 
 
+
+Failed = DataProblem  # what was asked was fine, but the data or a remote service failed: exit 1
+
+
+def face(e: CoopgraphError) -> click.ClickException:
+    """The command-line form of a core error: exit 2 for what the person must change, 1 otherwise."""
+    if e.exit_code == 2:
+        return UsageProblem(str(e))
+    return Failed(str(e))
+
+
+@contextmanager
+def atlas_opened(store_path: Path | None, *, read_only: bool) -> Iterator[Atlas]:
+    """The store as a coopgraph.api.Atlas; a store that cannot be opened is a usage error."""
+    try:
+        atlas = Atlas(store_path, read_only=read_only, on_wait=lambda message: click.echo(message, err=True))
+    except StoreError as e:
+        raise UsageProblem(str(e)) from None
+    try:
+        yield atlas
+    finally:
+        atlas.close()
+
+
+def stdout() -> TextIO:
+    """Standard output as click writes text to it (the right encoding, whatever the terminal)."""
+    get: Any = click.get_text_stream  # deprecated in click 8.5 and typed as such; same behaviour
+    return get("stdout")

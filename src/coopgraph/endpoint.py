@@ -1,15 +1,14 @@
 """A remote SPARQL 1.1 endpoint, through SPARQLWrapper.
 
-Credentials come only from the environment (COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD,
-COOPGRAPH_ENDPOINT_AUTH=basic|digest) or from a netrc file ($NETRC, else ~/.netrc) entry for the
-endpoint's host; never from the URL or the command line, and never written in a message.
+Credentials follow coopgraph.credentials (COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD,
+else a netrc entry for the endpoint's host); COOPGRAPH_ENDPOINT_AUTH=basic|digest picks the HTTP
+scheme. Never from the URL or the command line, and never written in a message.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import netrc
 import os
 import socket
 import time
@@ -17,21 +16,13 @@ import urllib.error
 import urllib.parse
 from dataclasses import dataclass
 
-from .errors import CoopgraphError
+from . import credentials as _credentials
 from . import results
+from .credentials import ENV_PASSWORD, ENV_USER
+from .errors import CoopgraphError, EndpointError, OptionError, ServerError
 
-ENV_USER = "COOPGRAPH_ENDPOINT_USER"
-ENV_PASSWORD = "COOPGRAPH_ENDPOINT_PASSWORD"
 ENV_AUTH = "COOPGRAPH_ENDPOINT_AUTH"
 DEFAULT_TIMEOUT = 60.0
-
-
-class EndpointError(CoopgraphError):
-    """The endpoint is unreachable, too slow, refused the credentials or answered an error."""
-
-
-class ServerError(EndpointError):
-    """The endpoint failed on its side (HTTP 5xx): worth trying again a little later."""
 
 
 RETRIES = 3  # further attempts of a query after a 5xx answer
@@ -52,27 +43,16 @@ class Endpoint:
         if "@" in parts.netloc:
             # Refuse rather than use: a password in a URL ends up in shell history and logs.
             # Checked first, so that no message below repeats the URL with its password.
-            raise ValueError("the endpoint URL holds credentials; put them in the environment "
+            raise OptionError("the endpoint URL holds credentials; put them in the environment "
                              f"({ENV_USER}, {ENV_PASSWORD}) or in a netrc file instead")
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) endpoint URL: {self.display!r}")
+            raise OptionError(f"not an http(s) endpoint URL: {self.display!r}")
         self.host = parts.hostname
 
     # -- credentials ------------------------------------------------------------------------
     def credentials(self) -> tuple[str, str] | None:
-        user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
-        if user and password is not None:
-            return user, password
-        path = os.environ.get("NETRC") or os.path.join(os.path.expanduser("~"), ".netrc")
-        if os.path.isfile(path):
-            try:
-                found = netrc.netrc(path).authenticators(self.host)
-            except (netrc.NetrcParseError, OSError) as e:
-                raise EndpointError(f"cannot read the netrc file {path}: "
-                                    f"{getattr(e, 'msg', None) or e.__class__.__name__}") from None
-            if found and found[0]:
-                return found[0], found[2] or ""
-        return None
+        """(user, password) by coopgraph.credentials' rule, or None (anonymous)."""
+        return _credentials.for_host(self.host)
 
     def _wrapper(self, query: str, update: bool = False):
         from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
@@ -133,7 +113,7 @@ class Endpoint:
         """An error body may echo the request (some servers print its headers): hide the secrets."""
         try:
             creds = self.credentials()
-        except EndpointError:
+        except CoopgraphError:
             creds = None
         if creds:
             user, password = creds

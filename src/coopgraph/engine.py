@@ -176,11 +176,14 @@ def _search_partnerships(store, db, text: str) -> _results.Table | None:
     found = [m for m in _TEXT_VALUES.finditer(text) if not _in_comment(text, m.start())]
     if len(found) != 1 or "?partnership" not in text:
         return None
-    from pyoxigraph import Literal, Store as OxStore
+    from pyoxigraph import Literal, QuerySolutions
+    from pyoxigraph import Store as OxStore
 
     block = found[0].group(0)
     try:
-        values = [s["text"] for s in OxStore().query(f"SELECT ?text WHERE {{ {block} }}")]
+        solutions = OxStore().query(f"SELECT ?text WHERE {{ {block} }}")
+        assert isinstance(solutions, QuerySolutions)
+        values = [s["text"] for s in solutions]
     except (SyntaxError, OSError, RuntimeError):
         return None
     if len(values) != 1 or not isinstance(values[0], Literal) or values[0].language \

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +80,7 @@ def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False
     seen_entities: set[bytes] = set()
     tasks = ((item, None if isinstance(item, Problem) else now()) for item in items)
     pool = None
+    prepared: Iterator[_Prepared | None]
     if jobs > 1:
         _warm_up()  # the reference indexes are built once, then shared by the forked workers
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (known, force))
@@ -97,6 +97,7 @@ def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False
             report.files += 1
             if on_file:
                 on_file(item)
+            assert prep is not None  # a file (not a Problem) is always prepared
             report.problems.extend(prep.parse_problems)
             if not prep.ok:
                 report.failed.append(str(item))
@@ -109,9 +110,11 @@ def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False
             report.problems.extend(prep.problems)
             previous.setdefault(prep.iri, known.get(prep.iri))
             known[prep.iri] = prep.sha256
-            batch.append(prep.data)
-            files[prep.data.key] = str(item)
-            pending += prep.data.page_quads + len(prep.data.entities)
+            data = prep.data
+            assert data is not None  # parsed, changed and not skipped: converted
+            batch.append(data)
+            files[data.key] = str(item)
+            pending += data.page_quads + len(data.entities)
             if len(batch) >= BATCH or pending >= BATCH_QUADS:
                 _flush(store, batch, report, seen_entities, check, files, known, previous, force)
                 pending = 0
@@ -148,6 +151,7 @@ def _work(task: tuple[Path | Problem, dt.datetime | None]) -> _Prepared | None:
     item, when = task
     if isinstance(item, Problem):
         return None
+    assert when is not None  # every file gets its ingest time
     return _prepare(item, when, _STATE["known"], _STATE["force"])
 
 
@@ -156,6 +160,7 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool) 
     if not result.ok:
         return _Prepared(False, result.problems)
     p = result.partnership
+    assert p is not None  # ok: a partnership was read
     prep = _Prepared(True, result.problems, iris.partnership(partnership_key(p)), p.source.sha256)
     if not force and known.get(prep.iri) == prep.sha256:
         prep.skipped = True
@@ -196,10 +201,11 @@ def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entit
     def refuse(page: PageData) -> None:
         report.failed.append(files[page.key])
         iri = iris.partnership(page.key)  # not stored: what the store holds is unchanged
-        if previous.get(iri) is None:
+        before = previous.get(iri)
+        if before is None:
             known.pop(iri, None)
         else:
-            known[iri] = previous[iri]
+            known[iri] = before
 
     if check is not None:
         found = check(batch, files)

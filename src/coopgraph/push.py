@@ -2,15 +2,14 @@
 
 `PUT ?graph=IRI` replaces a graph and `POST ?graph=IRI` adds to it; a large graph goes as one PUT
 (or POST) followed by POSTs of N-Triples chunks, so no request holds the whole graph.
-Credentials: COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD, else ~/.netrc ($NETRC) for
-the endpoint's host. Digest or Basic, whichever the server asks for. Never printed or logged.
+Credentials follow coopgraph.credentials (COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD,
+else ~/.netrc or $NETRC for the endpoint's host). Digest or Basic, whichever the server asks for.
+Never printed or logged.
 """
 
 from __future__ import annotations
 
 import base64
-import netrc
-import os
 import re
 import time
 import urllib.error
@@ -18,18 +17,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from .errors import CoopgraphError
 
-USER_VAR = "COOPGRAPH_ENDPOINT_USER"
-PASSWORD_VAR = "COOPGRAPH_ENDPOINT_PASSWORD"
+from . import credentials
+from .credentials import ENV_PASSWORD as PASSWORD_VAR
+from .credentials import ENV_USER as USER_VAR
+from .errors import OptionError, PushError
 
-
-class PushError(CoopgraphError):
-    """The endpoint refused the upload or could not be reached."""
-
-
-class PushUsageError(Exception):
-    """An option a person must correct (bad URL or IRI, half-given credentials)."""
+# An option a person must correct (bad URL or IRI); half-given credentials raise CredentialsError.
+PushUsageError = OptionError
 
 
 @dataclass
@@ -38,25 +33,6 @@ class Report:
     requests: int
     seconds: float
     auth: str
-
-
-def _credentials(host: str) -> tuple[str, str] | None:
-    user, password = os.environ.get(USER_VAR), os.environ.get(PASSWORD_VAR)
-    if user or password:
-        if not (user and password):
-            raise PushUsageError(f"set both {USER_VAR} and {PASSWORD_VAR}, or neither")
-        return user, password
-    path = os.environ.get("NETRC") or os.path.join(os.path.expanduser("~"), ".netrc")
-    if os.path.exists(path):
-        try:
-            auth = netrc.netrc(path).authenticators(host)
-        except (netrc.NetrcParseError, OSError) as e:
-            # The parse error can quote the offending line: say where, never what.
-            raise PushUsageError(f"cannot read {path}: {type(e).__name__}"
-                                 + (f" at line {e.lineno}" if getattr(e, "lineno", None) else "")) from None
-        if auth and auth[0] and auth[2]:
-            return auth[0], auth[2]
-    return None
 
 
 @dataclass
@@ -77,7 +53,7 @@ class Target:
                                  "or ~/.netrc, not in the URL")
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", graph):
             raise PushUsageError(f"--graph must be an absolute IRI, got {graph!r}")
-        return cls(endpoint, graph, _credentials(parts.hostname), timeout)
+        return cls(endpoint, graph, credentials.for_host(parts.hostname), timeout)
 
     @property
     def safe_url(self) -> str:
@@ -140,6 +116,7 @@ class _Auth:
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             req.add_unredirected_header("Authorization", "Basic " + token)
         else:
+            assert self.digest is not None and self.challenge is not None  # made with the credentials; probed
             value = self.digest.get_authorization(req, self.challenge)
             if value:
                 req.add_unredirected_header("Authorization", "Digest " + value)

@@ -1,7 +1,9 @@
-"""Saved SPARQL queries: one `.rq` file each, with a grlc-style `#+` YAML header.
+"""Saved SPARQL queries: one `.rq` file each, with a `#+` YAML header (grlc's syntax; not a
+grlc API: grlc reads parameters from `?_name` variables, coopgraph binds `VALUES` blocks).
 
 The file is valid SPARQL as it stands (the header is comments); its defaults live in the body,
-so it runs unchanged in any SPARQL editor.
+so it runs unchanged in any SPARQL editor. Each parameter's `type` is checked when the queries
+are loaded.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Protocol
 
 import yaml
 
-from .errors import CoopgraphError
 from . import resources
+from .errors import QueryError
+from .sparql import is_update
 
-
-class QueryError(CoopgraphError):
-    """A saved query that does not exist, or a parameter a person must correct."""
+if TYPE_CHECKING:
+    from .results import Cell, Table
 
 
 @dataclass
@@ -43,8 +46,6 @@ class SavedQuery:
 
     @property
     def is_update(self) -> bool:
-        from .sparql import is_update
-
         return is_update(self.text)
 
 
@@ -60,12 +61,42 @@ def parse_header(text: str) -> dict:
 
 @lru_cache(maxsize=1)
 def load_all() -> dict[str, SavedQuery]:
+    """The saved queries shipped with the package, by name, checked (see `load_folder`)."""
+    return load_folder(resources.queries_dir())
+
+
+def load_folder(folder: Traversable) -> dict[str, SavedQuery]:
+    """The `.rq` files of a folder by name, each checked: QueryError (naming the file) for a
+    header that is not YAML, a parameter of unknown type, or one with no `VALUES ?name` line."""
     found = {}
-    for f in sorted(resources.queries_dir().iterdir(), key=lambda f: f.name):
+    for f in sorted(folder.iterdir(), key=lambda f: f.name):
         if f.name.endswith(".rq"):
             text = f.read_text(encoding="utf-8")
-            found[f.name[:-3]] = SavedQuery(f.name[:-3], text, parse_header(text))
+            try:
+                meta = parse_header(text)
+            except yaml.YAMLError as e:
+                raise QueryError(f"{f.name}: the #+ header is not valid YAML: {e}") from None
+            q = SavedQuery(f.name[:-3], text, meta)
+            check(q, f.name)
+            found[q.name] = q
     return found
+
+
+def check(query: SavedQuery, where: str) -> None:
+    """QueryError unless every declared parameter has a known type and a VALUES line to bind."""
+    raw = query.meta.get("params") or {}
+    if not isinstance(raw, dict):
+        raise QueryError(f"{where}: 'params' must map each parameter name to its description")
+    for name, meta in raw.items():
+        if meta is not None and not isinstance(meta, dict):
+            raise QueryError(f"{where}: parameter {name!r}: expected type, description, default, example")
+        kind = str((meta or {}).get("type", "string"))
+        if kind not in TYPES:
+            raise QueryError(f"{where}: parameter {name!r} has an unknown type {kind!r} "
+                             f"(known types: {', '.join(TYPES)})")
+        if not any(_values_block(str(name)).search(line) for line in query.text.splitlines()
+                   if not line.lstrip().startswith("#")):
+            raise QueryError(f"{where}: parameter {name!r} has no 'VALUES ?{name} {{ ... }}' line to bind it")
 
 
 def get(name: str) -> SavedQuery:
@@ -113,7 +144,7 @@ class Param:
 class Lookup(Protocol):
     """Where a parameter that names something in the graph is looked up (local store or endpoint)."""
 
-    def select(self, sparql: str) -> "results.Table": ...
+    def select(self, sparql: str) -> Table: ...
 
 
 def _values_block(name: str) -> re.Pattern:
@@ -139,9 +170,12 @@ def bind(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None)
                              f"for parameter {name!r}, found none")
         lines = text.splitlines(keepends=True)
         # A query may scope the same parameter in several groups (a VALUES line in each): all get it.
+        block = f"VALUES ?{name} {{ {term} }}"
         for i in body_lines:
-            # A lambda replacement: the term's N3 text is inserted as is, never read as a regex template.
-            lines[i] = pattern.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", lines[i], count=1)
+            # Spliced by position: the term's N3 text is inserted as is, never read as a regex template.
+            m = pattern.search(lines[i])
+            assert m is not None  # body_lines are the lines where the pattern matched
+            lines[i] = lines[i][:m.start()] + block + lines[i][m.end():]
         text = "".join(lines)
     return text
 
@@ -222,20 +256,20 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
         what = None
     if what:
         rows = lookup.select(_COLLECTIVITES % where).rows
-        iris = sorted({r[0].value for r in rows})
+        iris = sorted({_bound(r[0]) for r in rows})
         if not iris:
             raise QueryError(f"no French collectivité in the data has the {what} {v!r}")
         return iris[0] if len(iris) == 1 else _ambiguous(v, rows)
     # A name: exact spelling first (one index look-up), else compare folded names (accents, case).
     exact = lookup.select(_COLLECTIVITES % (
         f"VALUES ?given {{ {Literal(v)} }} ?c rdfs:label|skos:prefLabel ?given . BIND(?given AS ?name)")).rows
-    if len({r[0].value for r in exact}) == 1:
-        return exact[0][0].value
+    if len({_bound(r[0]) for r in exact}) == 1:
+        return _bound(exact[0][0])
     rows = exact or lookup.select(_COLLECTIVITES % "?c rdfs:label|skos:prefLabel ?name .").rows
     key = fold(v)
     matches = [r for r in rows if r[1] is not None and fold(r[1].value) == key]
-    if len({r[0].value for r in matches}) == 1:
-        return matches[0][0].value
+    if len({_bound(r[0]) for r in matches}) == 1:
+        return _bound(matches[0][0])
     if matches:
         return _ambiguous(v, matches)
     import difflib
@@ -248,8 +282,13 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
                      + " (give a name, an INSEE code or a SIREN)")
 
 
+def _bound(cell: Cell | None) -> str:
+    assert cell is not None  # ?c is bound in every row of these look-ups
+    return cell.value
+
+
 def _ambiguous(text: str, rows) -> str:
-    options = sorted({(r[0].value, r[1].value if r[1] else "") for r in rows})
+    options = sorted({(_bound(r[0]), r[1].value if r[1] else "") for r in rows})
     listed = "; ".join(f"{name} <{iri}>" for iri, name in options[:8])
     raise QueryError(f"{text!r} names several collectivités: {listed}. Give an INSEE code or a SIREN")
 
@@ -262,4 +301,17 @@ def describe_params(query: SavedQuery) -> str:
     return " ".join(out)
 
 
-from . import results  # noqa: E402  (for the Lookup annotation)
+
+def show(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None) -> str:
+    """What `coopgraph query --show` prints: a comment line per parameter (its type and value,
+    or its default), then the text with the given parameters bound."""
+    text = bind(query, given, lookup) if given else query.text
+    lines = []
+    for p in query.params.values():
+        if p.name in given:
+            value = given[p.name]
+        else:
+            value = f"(default: {p.default})" if p.default is not None else "(optional, not set)"
+        ex = f"  e.g. {p.example}" if p.example else ""
+        lines.append(f"# {p.name} ({p.type}) = {value}{ex}")
+    return ("\n".join(lines) + "\n\n" if lines else "") + text.rstrip("\n") + "\n"

@@ -6,6 +6,9 @@ under coopgraph/ (see pyproject.toml). Both layouts are found here, installed fi
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -33,3 +36,10 @@ def queries_dir() -> Traversable:
 
 def data_file(name: str) -> Traversable:
     return resources.files("coopgraph.data") / name
+
+
+@functools.lru_cache(maxsize=None)
+def data_table(name: str) -> tuple[dict[str, str], ...]:
+    """A TSV file of coopgraph.data as rows (header names as keys), read once per process."""
+    text = data_file(name).read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))

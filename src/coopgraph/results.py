@@ -7,9 +7,9 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, serialize
 
 from .rdf.namespaces import PREFIXES
 
@@ -76,9 +76,9 @@ def from_oxigraph(solutions) -> Table:
 
 def from_sparql_json(data: dict) -> Table:
     variables = list(data.get("head", {}).get("vars", []))
-    rows = []
+    rows: list[list[Cell | None]] = []
     for b in data.get("results", {}).get("bindings", []):
-        row = []
+        row: list[Cell | None] = []
         for v in variables:
             t = b.get(v)
             if t is None:
@@ -121,7 +121,7 @@ def render_table(table: Table, max_width: int = 60) -> str:
 
     cells = [[show(c) for c in row] for row in table.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(table.variables)]
-    numeric = [bool(table.rows) and all(r[i] is None or r[i].numeric for r in table.rows)
+    numeric = [bool(table.rows) and all(c is None or c.numeric for c in (r[i] for r in table.rows))
                for i in range(len(table.variables))]
     buf = io.StringIO()
     fmt_row = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w)
@@ -132,3 +132,19 @@ def render_table(table: Table, max_width: int = 60) -> str:
         buf.write(fmt_row(r) + "\n")
     buf.write(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})\n")
     return buf.getvalue()
+
+
+def write_answer(answer: Any, fmt: str, out: IO[str]) -> int | None:
+    """Write any query answer: ASK as true/false (or SPARQL JSON), a table as `write` does,
+    CONSTRUCT/DESCRIBE triples as Turtle with the usual prefixes whatever `fmt`. Returns the
+    number of rows of a table (None for the others)."""
+    if isinstance(answer, bool):
+        if fmt == "json":
+            out.write('{"head": {}, "boolean": %s}\n' % ("true" if answer else "false"))
+        else:
+            out.write(("true" if answer else "false") + "\n")
+        return None
+    if isinstance(answer, Table):
+        return write(answer, fmt, out)
+    out.write((serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8"))
+    return None

@@ -26,6 +26,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from .rdf.namespaces import CG, DCTERMS, RDF, RDFS, SCHEMA, SKOS
@@ -66,7 +67,7 @@ class Docs:
     labels: set[tuple[str, str]] = field(default_factory=set)  # (node, label)
 
 
-def extract(triples: Iterable[tuple[str, str, object]]) -> Docs:
+def extract(triples: Iterable[tuple[str, str, Any]]) -> Docs:
     """Docs from (subject IRI, predicate IRI, object term) triples; literals' lexical forms."""
     texts: dict[str, dict[str, set[str]]] = {}
     partnerships: set[str] = set()
@@ -210,6 +211,7 @@ class SearchIndex:
         """Valid, and describing the store as it was at `generation` (call inside a read transaction)."""
         if not self.valid():
             return False
+        assert self._db is not None  # a valid index is open
         row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return (row[0] if row else "") == generation
 

@@ -1,17 +1,24 @@
-"""Ad-hoc SPARQL on the store: read-only by default, no federated calls unless allowed."""
+"""Ad-hoc SPARQL on the store or a remote endpoint: read-only by default, no federated calls
+unless allowed. The guards read the query as SPARQL's grammar lexes it (strings, IRIs, comments
+and names set aside), so no spelling of an update or SERVICE keyword slips through."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING, Union
 
-from pyoxigraph import QueryBoolean, QueryTriples, RdfFormat, serialize
+from pyoxigraph import QueryBoolean, QuerySolutions, Triple
 
-from .errors import CoopgraphError
 from . import results
+from .errors import ServiceRefused, SparqlError, UpdateRefused
 from .rdf.namespaces import PREFIXES
-from .store import Store
+
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
+    from .store import Store
+
+# What a query gives: ASK a bool, SELECT a table, CONSTRUCT/DESCRIBE triples, an update None.
+Answer = Union[bool, results.Table, list[Triple], None]
 
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
@@ -23,10 +30,6 @@ _STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.
 _NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|[\w.\-]*:[\w.\-:%\\]*")
 # Codepoint escapes (\u0053ERVICE): some engines decode them before parsing the query.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-class SparqlError(CoopgraphError):
-    pass
 
 
 # -- syntax errors a person can act on ------------------------------------------------------------
@@ -80,7 +83,8 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     code = _masked(query)
     words = [(w.start(), w.group(0)) for w in _WORD.finditer(code)]
     # Skip the prologue (PREFIX p: <iri>, BASE <iri>; IRIs are blanked) to find the query form.
-    prologue = _PROLOGUE.match(code).end()
+    head = _PROLOGUE.match(code)
+    prologue = head.end() if head else 0  # the pattern matches the empty string: always a match
     words_after = [(k, w) for k, w in words if k >= prologue]
     if not words_after:
         forms = UPDATE_FORMS if update else QUERY_FORMS
@@ -88,9 +92,9 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     first_at, first = words_after[0]
     if first.upper() == "PREFIX":
         return f"{what} at {_where(query, first_at)}: a PREFIX declaration reads PREFIX name: <IRI>"
-    forms = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
+    form_words = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
         "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-    if first.upper() not in forms:
+    if first.upper() not in form_words:
         expected = UPDATE_FORMS if update else QUERY_FORMS
         return f"{what} at {_where(query, first_at)}: {first!r} is not a query form: expected {expected}"
     if m is None:
@@ -149,6 +153,7 @@ def _codes(q: str) -> list[str]:
 
 
 def is_update(q: str) -> bool:
+    """True when the text holds a SPARQL Update keyword outside strings, IRIs, comments and names."""
     # Any update keyword outside strings, IRIs, comments and names makes it an update, even
     # beside a query form ("INSERT {...} WHERE { { SELECT ... } }", "SELECT ...; DROP ALL"):
     # an endpoint given such a text as an update would run it.
@@ -156,85 +161,59 @@ def is_update(q: str) -> bool:
 
 
 def uses_service(q: str) -> bool:
+    """True when the text holds a SERVICE keyword (a call to another endpoint)."""
     return any(_SERVICE.search(code) for code in _codes(q))
 
 
-def run_sparql(store_path: Path | None, query: str, fmt: str, *, allow_update: bool, allow_service: bool,
-               out: IO[str], on_wait=None) -> int | None:
-    """Run and write the answer; returns the number of rows of a SELECT (None otherwise).
-    `on_wait(message)`: told once when an update waits for another writer (see Store)."""
-    if uses_service(query) and not allow_service:
-        raise SparqlError("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
-    if is_update(query):
-        if not allow_update:
-            raise SparqlError("this is a SPARQL Update, and the store is opened read-only; "
-                              "pass --allow-update to change the store")
-        with Store(store_path, on_wait=on_wait) as store:
-            try:
-                store.update(query)
-            except SyntaxError as e:
-                raise SparqlError(explain_syntax_error(query, e, update=True)) from None
-        out.write("Update applied.\n")
-        return None
-    with Store(store_path, read_only=True) as store:
+def is_graph_query(q: str) -> bool:
+    """True for CONSTRUCT and DESCRIBE (they give triples, not a table)."""
+    return bool(re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _code_only(q), re.IGNORECASE))
+
+
+def guard(q: str, *, allow_update: bool, allow_service: bool) -> None:
+    """Refuse a SERVICE call (ServiceRefused) or an update (UpdateRefused) unless allowed."""
+    if uses_service(q) and not allow_service:
+        raise ServiceRefused()
+    if is_update(q) and not allow_update:
+        raise UpdateRefused()
+
+
+def run_local(store: Store, q: str, *, allow_update: bool = False, allow_service: bool = False) -> Answer:
+    """Run a query (with the CLI's prefixes) or, when allowed, an update on an embedded store."""
+    guard(q, allow_update=allow_update, allow_service=allow_service)
+    if is_update(q):
         try:
-            return _write_local(store.query(query, prefixes=PREFIXES), fmt, out)
+            store.update(q)
         except SyntaxError as e:
-            raise SparqlError(explain_syntax_error(query, e)) from None
-        except BrokenPipeError:
-            raise  # the reader of our output left (`| head`): not the query's fault
-        except (OSError, RuntimeError) as e:
-            # Raised while the solutions are read too (a SERVICE endpoint that fails or answers
-            # garbage): a message, never a traceback.
-            raise SparqlError(f"the query failed: {e}") from None
-
-
-def _write_local(res, fmt: str, out: IO[str]) -> int | None:
-    if isinstance(res, QueryBoolean):
-        if fmt == "json":
-            out.write('{"head": {}, "boolean": %s}\n' % ("true" if bool(res) else "false"))
-        else:
-            out.write(("true" if bool(res) else "false") + "\n")
-    elif isinstance(res, QueryTriples):
-        data = serialize(res, format=RdfFormat.TURTLE, prefixes=PREFIXES)
-        out.write(data.decode("utf-8"))
-    else:
-        return results.write(results.from_oxigraph(res), fmt, out)
-    return None
-
-
-def run_remote(url: str, query: str, fmt: str, *, allow_update: bool, timeout: float, out: IO[str],
-               allow_service: bool = False) -> int | None:
-    """The same on a remote SPARQL 1.1 endpoint (SPARQLWrapper); SELECT and ASK results only."""
-    import click
-
-    from .cli_common import UsageProblem
-    from .commands.query import EndpointFailed
-    from .endpoint import Endpoint, EndpointError
-
-    if uses_service(query) and not allow_service:
-        # The remote endpoint would call the other host on our behalf: the same rule as locally.
-        raise UsageProblem("SERVICE (a call to another endpoint) is refused; pass --allow-service to allow it")
-    try:
-        ep = Endpoint(url, timeout=timeout)
-    except ValueError as e:
-        raise UsageProblem(str(e)) from None
-    try:
-        if is_update(query):
-            if not allow_update:
-                raise UsageProblem("this is a SPARQL Update, refused unless --allow-update")
-            ep.update(query)
-            click.echo("Update sent.", err=True)
-            return None
-        if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _code_only(query), re.I):
-            raise UsageProblem("--endpoint runs SELECT and ASK queries; CONSTRUCT/DESCRIBE only on the store")
-        data = ep.select_json(query)
-    except EndpointError as e:
-        raise EndpointFailed(str(e)) from None
-    if "boolean" in data:
-        if fmt == "json":
-            out.write('{"head": {}, "boolean": %s}\n' % ("true" if data["boolean"] else "false"))
-        else:
-            out.write(("true" if data["boolean"] else "false") + "\n")
+            raise SparqlError(explain_syntax_error(q, e, update=True)) from None
         return None
-    return results.write(results.from_sparql_json(data), fmt, out)
+    try:
+        res = store.query(q, prefixes=PREFIXES)
+        if isinstance(res, QueryBoolean):
+            return bool(res)
+        if isinstance(res, QuerySolutions):
+            return results.from_oxigraph(res)
+        return list(res)
+    except SyntaxError as e:
+        raise SparqlError(explain_syntax_error(q, e)) from None
+    except (OSError, RuntimeError) as e:
+        # Raised while the solutions are read too (a SERVICE endpoint that fails or answers
+        # garbage): a message, never a traceback.
+        raise SparqlError(f"the query failed: {e}") from None
+
+
+def run_remote(endpoint: Endpoint, q: str, *, allow_update: bool = False, allow_service: bool = False) -> Answer:
+    """The same on a remote SPARQL 1.1 endpoint: SELECT and ASK, or an update when allowed.
+
+    The SERVICE rule holds there too: the remote endpoint would call the other host on our behalf.
+    Raises EndpointError when the endpoint fails (down, too slow, refused)."""
+    guard(q, allow_update=allow_update, allow_service=allow_service)
+    if is_update(q):
+        endpoint.update(q)
+        return None
+    if is_graph_query(q):
+        raise SparqlError("a remote endpoint runs SELECT and ASK queries here; CONSTRUCT/DESCRIBE only on the store")
+    data = endpoint.select_json(q)
+    if "boolean" in data:
+        return bool(data["boolean"])
+    return results.from_sparql_json(data)

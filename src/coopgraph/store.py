@@ -18,22 +18,20 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store as OxStore, parse, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, parse, serialize
+from pyoxigraph import Store as OxStore
 
-from .errors import CoopgraphError
+from .errors import StoreError
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
+from .reference import reference_graphs
 from .rdf.convert import Converted
 from .rdf.namespaces import CG, DCTERMS, PREFIXES, PROV
 from .search import Docs, SearchIndex, docs_of_converted
 
 ENV_VAR = "COOPGRAPH_STORE"
-
-
-class StoreError(CoopgraphError):
-    """A store problem a person can act on (locked, missing, not a coopgraph store)."""
 
 
 def default_path() -> Path:
@@ -116,11 +114,11 @@ class PageData:
     @classmethod
     def of(cls, c: Converted) -> "PageData":
         nq = RdfFormat.N_QUADS
-        page = serialize(c.page, format=nq)
+        page = serialize(c.page, format=nq) or b""  # without an output file, serialize returns the bytes
         return cls(c.key, c.graph.value, page,
-                   serialize(c.entities, format=nq).splitlines(keepends=True),
-                   serialize(c.personal, format=nq), len(c.page), compress(_distinct_ntriples(page, c.graph.value)),
-                   docs_of_converted(c))
+                   (serialize(c.entities, format=nq) or b"").splitlines(keepends=True),
+                   serialize(c.personal, format=nq) or b"", len(c.page),
+                   compress(_distinct_ntriples(page, c.graph.value)), docs_of_converted(c))
 
 
 def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
@@ -230,6 +228,8 @@ def _check_folder(path: Path, read_only: bool) -> None:
 
 
 class Store:
+    memory: bool = False  # queries answered from an in-memory copy (engine.py); set by coopgraph.api.Atlas
+
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None,
                  on_wait: Callable[[str], None] | None = None):
         """`on_wait(message)` is called once if a writer has to wait for another one's lock."""
@@ -319,15 +319,14 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- reference data ----------------------------------------------------------------------
     def ensure_reference_data(self) -> None:
         """Load the packaged ontology, schemes, SDG KOS and country table, when they changed."""
-        from .link import refgraphs  # the link stage knows the reference data's shape
 
-        for graph, load in refgraphs.reference_graphs().items():
+        for graph, load in reference_graphs().items():
             content = load()
             digest = hashlib.sha256(content).hexdigest()
             g = NamedNode(graph)
@@ -351,7 +350,9 @@ class Store:
         """Partnership IRI → SHA-256 of the page it was read from."""
         q = f"""SELECT ?p ?sha WHERE {{ ?p a <{CG.Partnership.value}> ; <{PROV.wasDerivedFrom.value}> ?s .
                  ?s <{CG.sha256.value}> ?sha }}"""
-        return {r["p"].value: r["sha"].value for r in self.open.query(q, use_default_graph_as_union=True)}
+        solutions = self.open.query(q, use_default_graph_as_union=True)
+        assert isinstance(solutions, QuerySolutions)
+        return {r["p"].value: r["sha"].value for r in solutions}
 
     def replace(self, pages: list[Converted]) -> None:
         """Store a batch of partnerships, each replacing its previous version whole."""
@@ -401,9 +402,11 @@ class Store:
             if all(p.search is not None for p in pages):
                 docs = Docs()
                 for p in pages:
-                    docs.pages.update(p.search.pages)
-                    docs.links.update(p.search.links)
-                    docs.labels.update(p.search.labels)
+                    found = p.search
+                    assert found is not None  # checked just above
+                    docs.pages.update(found.pages)
+                    docs.links.update(found.links)
+                    docs.labels.update(found.labels)
                 self.search.put(docs)
             else:
                 self._search_in_step = False
@@ -413,7 +416,9 @@ class Store:
                 if isinstance(g, NamedNode) and g.value.startswith(iris.PARTNERSHIP_GRAPH_PREFIX)]
 
     # -- reading -----------------------------------------------------------------------------
-    def query(self, sparql: str, **kwargs):
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """Run SPARQL on the open data (the union of its graphs unless told otherwise): pyoxigraph's
+        QuerySolutions, QueryBoolean or QueryTriples."""
         kwargs.setdefault("use_default_graph_as_union", True)
         return self.open.query(sparql, **kwargs)
 
@@ -422,7 +427,7 @@ class Store:
         self.open.update(sparql)
 
     # -- the N-Triples cache (see dumpcache.py) ------------------------------------------------
-    def _graph_ntriples(self, g, db: OxStore | None = None) -> bytes:
+    def _graph_ntriples(self, g: NamedNode | BlankNode | DefaultGraph, db: OxStore | None = None) -> bytes:
         buf = io.BytesIO()
         (db or self.open).dump(buf, RdfFormat.N_TRIPLES, from_graph=g)
         return buf.getvalue()
@@ -493,15 +498,16 @@ class Store:
         if fmt == "turtle":
             return _write_turtle(chunks, out)
         if fmt in QUAD_FORMATS:
-            def quads():
+            def quads() -> Iterator[Quad]:
                 for g, nt in chunks:
                     graph = NamedNode(g) if g else DefaultGraph()
                     for q in parse(nt, format=RdfFormat.N_TRIPLES):
                         yield Quad(q.subject, q.predicate, q.object, graph)
             serialize(quads(), out, format=f, prefixes=PREFIXES)
             return
-        kwargs = {"prefixes": PREFIXES} if fmt in ("rdfxml", "jsonld") else {}
-        serialize((q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)), out, format=f, **kwargs)
+        prefixes = PREFIXES if fmt in ("rdfxml", "jsonld") else None
+        serialize((q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)), out, format=f,
+                  prefixes=prefixes)
 
     def count(self, graph_prefix: str | None = None) -> int:
         if graph_prefix is None:

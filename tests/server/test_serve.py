@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import threading
 import time
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat, parse

@@ -359,8 +359,8 @@ class _Parser:
             if len(cells) > 3:
                 self.warn(n, f"other themes: {len(cells)} values where at most 3 levels and a priority "
                              "were expected; extra values ignored")
-            levels = cells[:3] + [None] * (3 - len(cells[:3]))
-            themes.append(ThemeRef(levels[0], levels[1], levels[2], priority))
+            levels: list[str | None] = [*cells[:3], *[None] * (3 - len(cells[:3]))]
+            themes.append(ThemeRef(cells[0], levels[1], levels[2], priority))  # a table row has a first cell
         return themes
 
     def _foreign_partners(self, sec: _Section | None) -> list[ForeignPartner]:
@@ -377,7 +377,7 @@ class _Parser:
         contacts = []
         for n, cells in self._table(sec):
             email = next((c for c in cells if _EMAIL.match(c)), None)
-            rest = [c for c in cells if c is not email]
+            rest: list[str | None] = [c for c in cells if c is not email]
             rest += [None] * (4 - len(rest))
             contacts.append(Contact(organisation=rest[0], family_name=rest[1], given_name=rest[2],
                                     role=rest[3], email=_email(email)))
@@ -434,8 +434,8 @@ class _Parser:
 
     def _volunteers(self, sec: _Section | None) -> list[Volunteer]:
         vols = []
-        for _, cells in self._table(sec):
-            cells = cells + [None] * (5 - len(cells))
+        for _, row in self._table(sec):
+            cells: list[str | None] = [*row, *[None] * (5 - len(row))]
             vols.append(Volunteer(*cells[:5]))
         return vols
 

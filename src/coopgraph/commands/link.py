@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import Range, UsageProblem, opened, store_option
+from ..cli_common import Range, UsageProblem, opened, stdout, store_option
 
 
 @click.command(name="link")
@@ -56,7 +56,7 @@ def command(store_path: Path | None, want_report: bool, problems_only: bool, fmt
     if want_report or not wikidata:
         with opened(store_path, read_only=True) as store:
             rep = link_report.build(store)
-            link_report.write(rep, fmt, click.get_text_stream("stdout"), problems_only=problems_only)
+            link_report.write(rep, fmt, stdout(), problems_only=problems_only)
 
 
 def _wikidata(store_path: Path | None, endpoint: str | None, batch_size: int, delay: float, timeout: float,

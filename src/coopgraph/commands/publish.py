@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import SECONDS_MAX, PathType, Range, UsageProblem, opened, store_option
+from ..cli_common import SECONDS_MAX, PathType, Range, UsageProblem, atlas_opened, face, store_option
+from ..errors import CoopgraphError, PublishError, PushError
 
 
 def _base_url(url: str, option: str = "--base-url") -> str:
@@ -51,13 +52,12 @@ def command(outdir: Path, store_path: Path | None, base_url: str | None, licence
     (DCAT-AP 3.0 and VoID, checked against the DCAT-AP 3.0.0 SHACL shapes). For people: index.html
     and ontology.html. Personal data is left out unless --include-personal-data.
     """
-    from ..publish import PublishError, publish, release_date
-    from ..publish.describe import DEFAULT_BASE_URL, LICENCES, Options
+    from ..publish.describe import LICENCES
 
     if licence not in LICENCES and not licence.startswith(("http://", "https://")):
         raise UsageProblem(f"unknown licence {licence!r}: use one of {', '.join(LICENCES)} or a licence IRI")
     try:
-        when = dt.date.fromisoformat(date) if date else release_date()
+        when = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise UsageProblem(f"--date expects YYYY-MM-DD, got {date!r}") from None
     if sparql_endpoint:
@@ -67,19 +67,18 @@ def command(outdir: Path, store_path: Path | None, base_url: str | None, licence
         _base_url(licence, "--licence")
     if outdir.exists() and not outdir.is_dir():
         raise UsageProblem(f"{outdir} exists and is not a folder")
-    opts = Options(base_url=_base_url(base_url) if base_url else DEFAULT_BASE_URL, licence=licence,
-                   publisher=publisher, publisher_url=publisher_url, date=when,
-                   sparql_endpoint=sparql_endpoint, include_personal=include_personal_data)
-    with opened(store_path, read_only=True) as store:
-        if not store.partnerships():
+    with atlas_opened(store_path, read_only=True) as atlas:
+        if not atlas.partnerships():
             click.echo("warning: the store holds no partnership; publishing reference data only", err=True)
         try:
-            result = publish(store, outdir, opts)
+            result = atlas.publish(outdir, base_url=_base_url(base_url) if base_url else None, licence=licence,
+                                   publisher=publisher, publisher_url=publisher_url, date=when,
+                                   sparql_endpoint=sparql_endpoint, include_personal_data=include_personal_data)
         except PublishError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(1)
-        except OSError as e:
-            raise UsageProblem(f"cannot write to {outdir}: {e.strerror or e}") from None
+        except CoopgraphError as e:
+            raise face(e) from None
     if not quiet:
         for name in result.removed:
             click.echo(f"removed {outdir / name} (personal data of an earlier release)", err=True)
@@ -115,30 +114,18 @@ def push_command(store_path: Path | None, endpoint: str, graph: str, replace: bo
     never printed. Large graphs go in chunks of --chunk-size triples. Personal data is never pushed.
     Exit code 1 when the endpoint refuses or cannot be reached.
     """
-    from .. import push as pushing
-    from ..publish import dumps
-
-    try:
-        target = pushing.Target.make(endpoint, graph, timeout=timeout)
-    except pushing.PushUsageError as e:
-        raise UsageProblem(str(e)) from None
-    try:
-        auth = pushing.prepare(target)
-    except pushing.PushError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    with opened(store_path, read_only=True) as store:
-        lines = dumps.sorted_lines(store)
-
     def progress(done: int, total: int) -> None:
         if not quiet:
             click.echo(f"  sent {done:,}/{total:,} triples", err=True)
 
-    try:
-        report = pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=progress,
-                                    auth=auth)
-    except pushing.PushError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
+    with atlas_opened(store_path, read_only=True) as atlas:
+        try:
+            report = atlas.push(endpoint, graph, replace=replace, chunk_size=chunk_size, timeout=timeout,
+                                on_chunk=progress)
+        except PushError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        except CoopgraphError as e:
+            raise face(e) from None
     click.echo(f"Pushed {report.triples:,} triples in {report.requests} request(s) to graph <{graph}> at "
-               f"{target.safe_url} ({'replaced' if replace else 'added'}; {report.auth}) in {report.seconds:.1f} s.")
+               f"{endpoint} ({'replaced' if replace else 'added'}; {report.auth}) in {report.seconds:.1f} s.")

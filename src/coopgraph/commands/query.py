@@ -3,48 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import click
 
-from ..cli_common import SECONDS_MAX, Range, UsageProblem, RESULT_FORMAT_HELP, note_if_empty, opened, store_option
+from ..cli_common import (
+    RESULT_FORMAT_HELP,
+    SECONDS_MAX,
+    Failed,
+    Range,
+    UsageProblem,
+    atlas_opened,
+    face,
+    note_if_empty,
+    stdout,
+    store_option,
+)
+from ..errors import CoopgraphError
+
+if TYPE_CHECKING:
+    from ..api import Atlas, Remote
+    from ..queries import SavedQuery
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 
-
-class EndpointFailed(click.ClickException):
-    """The remote endpoint failed (down, too slow, refused): exit 1, the command line was fine."""
-
-    exit_code = 1
-
-
-class _Local:
-    """Look-ups and queries on the embedded store (the union of its graphs)."""
-
-    def __init__(self, store):
-        self.store = store
-
-    def select(self, sparql: str, name: str | None = None, given: dict[str, str] | None = None):
-        from .. import engine
-
-        return engine.select(self.store, sparql, name, given=given, lookup=self)
-
-    def update(self, sparql: str) -> None:
-        self.store.update(sparql)
-
-
-def _run(q, given: dict[str, str], backend, show: bool, fmt: str, out) -> None:
-    """Bind, then show, update or select: the same on the embedded store and on an endpoint."""
-    from .. import queries, results
-
-    text = queries.bind(q, given, backend)
-    if show:
-        out.write(_show(q, given, backend))
-    elif q.is_update:
-        backend.update(text)
-        click.echo("Update applied.", err=True)
-    else:
-        table = backend.select(text, q.name, given) if isinstance(backend, _Local) else backend.select(text)
-        note_if_empty(results.write(table, fmt, out), fmt)
+EndpointFailed = Failed  # the remote endpoint failed (down, too slow, refused): exit 1
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -60,31 +43,17 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return given
 
 
-def _list(out) -> None:
+def _list(out: IO[str]) -> None:
     from .. import queries
+    from ..api import list_queries
 
-    found = queries.load_all()
+    found = list_queries()
     width = max(len(n) for n in found)
     for name, q in found.items():
         click.echo(f"{name:<{width}}  {q.summary}", file=out)
         params = queries.describe_params(q)
         if params:
             click.echo(f"{'':<{width}}    parameters: {params}", file=out)
-
-
-def _show(q, given: dict[str, str], lookup) -> str:
-    from .. import queries
-
-    text = queries.bind(q, given, lookup) if given else q.text
-    lines = []
-    for p in q.params.values():
-        if p.name in given:
-            value = given[p.name]
-        else:
-            value = f"(default: {p.default})" if p.default is not None else "(optional, not set)"
-        ex = f"  e.g. {p.example}" if p.example else ""
-        lines.append(f"# {p.name} ({p.type}) = {value}{ex}")
-    return ("\n".join(lines) + "\n\n" if lines else "") + text.rstrip("\n") + "\n"
 
 
 @click.command(name="query")
@@ -113,50 +82,37 @@ def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, sh
       coopgraph query partners-of -p collectivite=16015
       coopgraph query funders-ranking -p country=SEN -p year=2021 --endpoint https://example.org/sparql
     """
-    from .. import queries
+    from .. import api, queries
 
-    out = click.get_text_stream("stdout")
-    if list_:
-        _list(out)
-        return
-    if not name:
+    out = stdout()
+    if not name and not list_:
         raise UsageProblem("give the name of a saved query ('coopgraph query --list' lists them)")
     try:
+        if list_:
+            _list(out)
+            return
+        assert name is not None
         q = queries.get(name)
-    except queries.QueryError as e:
-        raise UsageProblem(str(e)) from None
-    given = _parse_params(params)
-    if q.is_update and not allow_update and not show:
-        raise UsageProblem(f"{name} is a SPARQL Update; 'query' is read-only unless --allow-update")
+        given = _parse_params(params)
+        if q.is_update and not allow_update and not show:
+            raise UsageProblem(f"{name} is a SPARQL Update; 'query' is read-only unless --allow-update")
+        if endpoint:
+            _run(api.remote(endpoint, timeout=timeout), q, given, show, fmt, out)
+        elif show and not any(p.type == "collectivite" for n, p in q.params.items() if n in given):
+            out.write(api.show_query(name, **given))  # nothing to look up in the store: no store needed
+        else:
+            with atlas_opened(store_path, read_only=not q.is_update) as atlas:
+                _run(atlas, q, given, show, fmt, out)
+    except CoopgraphError as e:
+        raise face(e) from None
 
-    if endpoint:
-        from ..endpoint import Endpoint, EndpointError
 
-        try:
-            backend = Endpoint(endpoint, timeout=timeout)
-        except ValueError as e:
-            raise UsageProblem(str(e)) from None
-        try:
-            _run(q, given, backend, show, fmt, out)
-        except queries.QueryError as e:
-            raise UsageProblem(str(e)) from None
-        except EndpointError as e:
-            raise EndpointFailed(str(e)) from None
-        return
-
-    if show and not any(p.type == "collectivite" for n, p in q.params.items() if n in given):
-        # Nothing to look up in the store: --show works without one.
-        try:
-            out.write(_show(q, given, None))
-        except queries.QueryError as e:
-            raise UsageProblem(str(e)) from None
-        return
-    with opened(store_path, read_only=not q.is_update) as store:
-        try:
-            _run(q, given, _Local(store), show, fmt, out)
-        except queries.QueryError as e:
-            raise UsageProblem(str(e)) from None
-        except SyntaxError as e:
-            from ..sparql import explain_syntax_error
-
-            raise UsageProblem(f"saved query {name}: {explain_syntax_error(q.text, e)}") from None
+def _run(target: Atlas | Remote, q: SavedQuery, given: dict[str, str], show: bool, fmt: str, out: IO[str]) -> None:
+    """Show, apply or run: the same on the embedded store (an Atlas) and on an endpoint (a Remote)."""
+    if show:
+        out.write(target.show(q.name, **given))
+    elif q.is_update:
+        target.apply(q.name, **given)
+        click.echo("Update applied.", err=True)
+    else:
+        note_if_empty(target.query(q.name, **given).write(out, fmt), fmt)

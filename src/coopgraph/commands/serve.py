@@ -12,7 +12,8 @@ from ..cli_common import UsageProblem, store_option
 @click.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port to listen on (0: any free port).")
 @click.option("--base-url", metavar="URL", default="",
               help="Public address of the server, used in the links of its pages (default: its own root).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,

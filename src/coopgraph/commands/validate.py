@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import PathType, UsageProblem, opened, store_option
+from ..cli_common import PathType, UsageProblem, atlas_opened, face, stdout, store_option
+from ..errors import CoopgraphError
 
 
 def _default_lang() -> str:
@@ -46,6 +47,7 @@ def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on:
     package, so files need no store. Exit codes: 0 no violation, 1 violations (or warnings with
     --fail-on warning), 2 usage error.
     """
+    from .. import api
     from .. import validate as v
 
     lang = lang or _default_lang()
@@ -53,16 +55,13 @@ def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on:
         raise UsageProblem("--partitioned works on the store with the fast engine only")
     try:
         if files:
-            store = v.load_files(files)
-            results = v.validate(store, engine)
-            report = v.build_report(store, results)
+            report = api.validate_files(files, engine=engine)
         else:
-            with opened(store_path, read_only=True) as store:
-                results = v.validate_partitioned(store) if partitioned else v.validate(store, engine)
-                report = v.build_report(store, results)
-    except v.InputError as e:
-        raise UsageProblem(str(e)) from None
-    out = click.get_text_stream("stdout")
+            with atlas_opened(store_path, read_only=True) as atlas:
+                report = atlas.validate(engine=engine, partitioned=partitioned)
+    except CoopgraphError as e:
+        raise face(e) from None
+    out = stdout()
     if fmt == "text":
         v.write_text(report, out, lang)
     elif fmt == "json":

@@ -158,9 +158,9 @@ def code_errors(path: str | Path, limit: int = 50) -> list[str]:
             if total != 100:
                 errors.append(f"{ident}: {what} percentages sum to {total}, not 100")
         for el in act.findall("tag"):
-            voc, code = el.get("vocabulary"), el.get("code")
-            if (voc == "2" and code not in goals) or (voc == "3" and code not in targets):
-                errors.append(f"{ident}: tag {code!r} is not in SDG vocabulary {voc}")
+            tag_voc, tag = el.get("vocabulary"), el.get("code")
+            if (tag_voc == "2" and tag not in goals) or (tag_voc == "3" and tag not in targets):
+                errors.append(f"{ident}: tag {tag!r} is not in SDG vocabulary {tag_voc}")
         for el in act.findall("transaction/value"):
             c = el.get("currency")
             if c is not None and c not in currencies:

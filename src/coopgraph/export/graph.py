@@ -239,9 +239,9 @@ def read(store, *, personal: bool = False) -> Snapshot:
 
     assigned: dict[str, list[str]] = defaultdict(list)  # partnership -> assignment IRIs
     for s, p, o in _rows(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_values(P_MULTI)} }} ?s ?p ?o }}"):
-        x = ps.get(s)
-        if x is None:
+        if s not in ps:
             continue
+        x = ps[s]
         v = o.value
         if p == CG + "themeAssignment":
             assigned[s].append(v)
@@ -281,9 +281,9 @@ def read(store, *, personal: bool = False) -> Snapshot:
             g.funder = True
     keys = " UNION ".join(f"{{ ?s a <{c}> }}" for c in ORG_CLASSES)
     for s, vals in _wide(store, f"SELECT DISTINCT ?s WHERE {{ {keys} }}", P_ORG):
-        g = orgs.get(s)
-        if g is None:
+        if s not in orgs:
             continue
+        g = orgs[s]
         # A node named several ways (two spellings folded to one IRI) gives several rows: keep the
         # smallest value, as the saved queries do (MIN), so that every export says the same.
         label, pref, *rest = vals

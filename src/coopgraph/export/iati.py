@@ -173,7 +173,8 @@ def _sectors(snap: Snapshot, p: Partnership, cache: dict[str, list[tuple[str, st
     for use in p.themes:
         if use.theme not in cache:
             found: list[tuple[str, str]] = []
-            node, seen = use.theme, set()
+            node: str | None = use.theme
+            seen: set[str] = set()
             while node and node not in seen and not found:  # the nearest mapped theme, upwards
                 seen.add(node)
                 c = snap.concept(node)
@@ -354,10 +355,10 @@ class _Writer:
         countries: list[tuple[str, str]] = []
         for i in p.foreign:
             org = snap.orgs.get(i)
-            c = snap.concept(org.country if org else None)
-            code = c.alpha2() if c else None
-            if code and code in self.countries and code not in [k for k, _ in countries]:
-                countries.append((code, c.label))
+            country = snap.concept(org.country if org else None)
+            code = country.alpha2() if country else None
+            if code and country and code in self.countries and code not in [k for k, _ in countries]:
+                countries.append((code, country.label))
         for (code, label), share in zip(countries, shares(len(countries))):
             out.append(f'<recipient-country code="{code}" percentage="{share}">{_narrative(label)}</recipient-country>')
         for i in p.foreign:

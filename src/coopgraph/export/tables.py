@@ -258,7 +258,7 @@ def _fill(snap: Snapshot, tables: dict[str, Table]) -> None:
     funder_stats: dict[str, list] = {}  # id -> [partnerships set, rows, total]
     for p in snap.ordered():
         key = p.key
-        totals = [None, None, None]
+        totals: list[Decimal | None] = [None, None, None]
         for f in p.fundings:
             for i, v in enumerate(f.one_percent):
                 if v is not None:
@@ -270,9 +270,9 @@ def _fill(snap: Snapshot, tables: dict[str, Table]) -> None:
             amount(p.total()), *(_num(t) for t in totals), p.context or "", p.history or "", p.objective or "",
             p.description or "", snap.source_files.get(p.source or "", ""), _bool(snap.is_synthetic(p))])
         for side, members in (("french", p.french), ("foreign", p.foreign)):
-            for i in dict.fromkeys(members):
-                tables["partnership_collectivites"].rows.append([key, local_id(i), side])
-                partners_seen.add(i)
+            for member in dict.fromkeys(members):
+                tables["partnership_collectivites"].rows.append([key, local_id(member), side])
+                partners_seen.add(member)
         for f in p.fundings:
             fid = local_id(f.funder) if f.funder else ""
             tables["fundings"].rows.append([f"{key}-{f.index}", f.iri, key, f.index, fid, _year(f.year),
@@ -302,23 +302,24 @@ def _fill(snap: Snapshot, tables: dict[str, Table]) -> None:
                 tables["partnership_sdg_targets"].rows.append([
                     key, code, level, code.split(".")[0], sdg_iri + code, (c.label_fr or "") if c else "",
                     (c.label_en or "") if c else ""])
-    for i in sorted(partners_seen | {o.iri for o in snap.orgs.values() if o.french or o.foreign}):
-        o = snap.orgs.get(i)
-        if o is None:
+    for iri in sorted(partners_seen | {o.iri for o in snap.orgs.values() if o.french or o.foreign}):
+        if iri not in snap.orgs:
             continue
-        tables["collectivites"].rows.append(_collectivite_row(snap, o))
-    for i in sorted(funder_stats):
-        o = snap.orgs.get(i) or Org(i)
-        ps, rows, total = funder_stats[i]
-        coll = local_id(i) if (o.french or o.foreign) else ""
-        tables["funders"].rows.append([local_id(i), i, o.label or o.pref_label or "", coll,
+        tables["collectivites"].rows.append(_collectivite_row(snap, snap.orgs[iri]))
+    for iri in sorted(funder_stats):
+        o = snap.orgs.get(iri) or Org(iri)
+        ps, rows, total = funder_stats[iri]
+        coll = local_id(iri) if (o.french or o.foreign) else ""
+        tables["funders"].rows.append([local_id(iri), iri, o.label or o.pref_label or "", coll,
                                        organisation_type(o) or "", len(ps), rows, amount(total)])
 
 
 
 
 def _theme_path(snap: Snapshot, iri: str) -> list[str]:
-    path, node, seen = [], iri, set()
+    path: list[str] = []
+    node: str | None = iri
+    seen: set[str] = set()
     while node and node not in seen:
         seen.add(node)
         path.append(snap.label(node) or "")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..records import Partnership, Problem
 from . import cog, countries, places, sdg
+from .places import PlaceMatch
 
 
 @dataclass
@@ -19,8 +20,8 @@ class PageLinks:
     countries: dict[str, "countries.Country | None"] = field(default_factory=dict)  # as written → country
     sdg_known: dict[str, bool] = field(default_factory=dict)  # "6.3" → exists in the KOS
     # (name, country) as written → where the foreign partner is; French name → its point
-    places: dict[tuple[str, str], "places.PlaceMatch"] = field(default_factory=dict)
-    french_places: dict[str, "places.PlaceMatch"] = field(default_factory=dict)
+    places: dict[tuple[str, str], PlaceMatch] = field(default_factory=dict)
+    french_places: dict[str, PlaceMatch] = field(default_factory=dict)
 
 
 def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
@@ -51,11 +52,11 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
                 problems.append(Problem(file, None, f"unknown country {fo.country!r}"
                                         + (f" (closest: {', '.join(near)})" if near else ""), "warning"))
     _place_partners(p, links, file, problems)
-    for m in p.sdg_mentions:
-        ok = sdg.target_exists(m.code) if m.is_target else sdg.goal_exists(m.code)
-        links.sdg_known[m.code] = ok
+    for mention in p.sdg_mentions:
+        ok = sdg.target_exists(mention.code) if mention.is_target else sdg.goal_exists(mention.code)
+        links.sdg_known[mention.code] = ok
         if not ok:
-            problems.append(Problem(file, m.line, f"ODD {m.code} does not exist in the UN SDG KOS; not linked",
+            problems.append(Problem(file, mention.line, f"ODD {mention.code} does not exist in the UN SDG KOS; not linked",
                                     "warning"))
     # A goal is linked when written as such, or through a target that exists: "ODD 6.9" (no such
     # target) says nothing sure about goal 6.
@@ -75,10 +76,10 @@ def _place_partners(p: Partnership, links: PageLinks, file: str, problems: list[
         c = links.countries.get(fo.country)
         # The page's other words for divisions of that country: its other partners, the country cell.
         context = [x.name for x in p.foreign_partners if x is not fo and x.country == fo.country] + [fo.country]
-        m = places.resolve_foreign(fo.name, c.alpha2 if c else None, context)
-        links.places[(fo.name, fo.country)] = m
-        if m.status == "ambiguous":
-            problems.append(Problem(file, None, f"foreign partner {fo.name!r} not placed: {m.reason} "
-                                    f"(candidates: {'; '.join(m.candidates[:5])}"
-                                    + (f"; +{len(m.candidates) - 5}" if len(m.candidates) > 5 else "") + ")",
+        placed = places.resolve_foreign(fo.name, c.alpha2 if c else None, context)
+        links.places[(fo.name, fo.country)] = placed
+        if placed.status == "ambiguous":
+            problems.append(Problem(file, None, f"foreign partner {fo.name!r} not placed: {placed.reason} "
+                                    f"(candidates: {'; '.join(placed.candidates[:5])}"
+                                    + (f"; +{len(placed.candidates) - 5}" if len(placed.candidates) > 5 else "") + ")",
                                     "warning"))

@@ -221,6 +221,7 @@ class _Country:
     def by_insee(self) -> dict[str, list[Place]]:
         if self._by_insee is None:
             self._split()
+        assert self._by_insee is not None
         return self._by_insee
 
     @property
@@ -228,6 +229,7 @@ class _Country:
         """ "ML.05" -> the division's PPLA / PPLC places."""
         if self._seats is None:
             self._split()
+        assert self._seats is not None
         return self._seats
 
 
@@ -301,7 +303,7 @@ def _page_divisions(country: str, texts: Iterable[str]) -> frozenset[str]:
     """First-level divisions of ``country`` that the page names as such: "Région de Ségou" as a
     partner, "Mali (Région de Ségou)" as a country cell, "Kayes (région de Kayes)" as a qualifier."""
     idx = _index()
-    found = set()
+    found: set[str] = set()
     for text in texts:
         k = fold(text)
         cores = _strip_form(k, _REGIONAL, _REGIONAL_SUFFIX) or []
@@ -325,7 +327,7 @@ def resolve_foreign(name: str, country: str | None, context: Iterable[str] = ())
 
 @functools.lru_cache(maxsize=65536)
 def _resolve_foreign(name: str, base: str, country: str, divisions: frozenset[str]) -> PlaceMatch:
-    idx = _index()
+    _index()  # built once (a no-op after the first call)
     key = fold(base)
     if not key:
         return PlaceMatch(name, "unmatched", reason="no name")

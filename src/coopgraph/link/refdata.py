@@ -6,12 +6,12 @@ the files are read once per process.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+
+from .. import resources
 
 PACKAGE = "coopgraph.data"
 
@@ -27,8 +27,7 @@ def cog() -> dict:
 
 
 def _tsv(name: str) -> list[dict[str, str]]:
-    text = data_file(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+    return list(resources.data_table(name))
 
 
 @functools.lru_cache(maxsize=None)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from ..errors import CoopgraphError
+from ..errors import WikidataError
 from .. import __version__
 from ..rdf import iris
 from ..rdf.namespaces import CG, DCTERMS, IGEO, OWL, SKOS, XSD
@@ -50,10 +50,6 @@ KEYS = {
 # have no ISO alpha-3 code, so no P298 value to look for.
 _EU_TO_ISO = {"FQ0": "ATF"}
 _QID = re.compile(r"^Q[1-9]\d*$")
-
-
-class WikidataError(CoopgraphError):
-    """The endpoint could not answer; nothing was changed in the store."""
 
 
 @dataclass(frozen=True)

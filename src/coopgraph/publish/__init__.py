@@ -14,27 +14,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import RdfFormat, serialize
 
-from ..errors import CoopgraphError
+from ..errors import PublishError
 from .. import resources
 from ..rdf import iris
 from . import describe, dumps, figures, pages
 from .describe import FileInfo, Options
 
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["PERSONAL_FILE", "PublishError", "Result", "publish", "release_date"]
+
 PERSONAL_FILE = "coopgraph-personal.nt.gz"
-
-
-class PublishError(CoopgraphError):
-    """The release could not be made as promised (e.g. its description does not conform)."""
 
 
 @dataclass
@@ -64,6 +68,11 @@ def _finish(path: Path, info: FileInfo) -> FileInfo:
     return info
 
 
+def _write_gzip(data: bytes, path: Path, info: FileInfo) -> None:
+    dumps.write_gzip(data, path)
+    _finish(path, info)
+
+
 def _schemes(store) -> bytes:
     """The SKOS schemes (themes, statuses, forms), with concepts first seen in pages."""
     schemes = " ".join(f"<{s}>" for s in (iris.THEME_SCHEME, iris.STATUS_SCHEME, iris.FORM_SCHEME))
@@ -72,7 +81,7 @@ def _schemes(store) -> bytes:
       {{ VALUES ?s {{ {schemes} }} ?x <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}
       ?x ?p ?o }}"""
     triples = sorted(set(store.query(q)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes=dumps.TURTLE_PREFIXES)
+    return serialize(triples, format=RdfFormat.TURTLE, prefixes=dumps.TURTLE_PREFIXES) or b""
 
 
 def _shapes() -> bytes | None:
@@ -150,43 +159,88 @@ def _exports_from_store_path(path: str, outdir: str, opts: Options) -> list[File
         return _exports(store, Path(outdir), opts)
 
 
-def _start_exports(figures_job, store, outdir: Path, opts: Options):
-    """The exports, queued in the figures' worker process (after the figures): both run while
-    this process writes the dumps."""
-    if figures_job is None:
-        return None
-    try:
-        return figures_job[0].submit(_exports_from_store_path, str(store.path), str(outdir), opts)
-    except RuntimeError:
-        return None
+_CHILD = "from coopgraph.publish import _child_main; _child_main()"
 
 
-def _end_exports(job, store, outdir: Path, opts: Options) -> list[FileInfo]:
-    if job is not None:
+def _child_main() -> None:
+    """In the child interpreter: the figures, then the exports (when asked), each sent back as
+    soon as it is ready, as ("ok", value) or ("error", message)."""
+    path, outdir, opts = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    jobs: list[Callable[[], object]] = [lambda: figures.from_store_path(path)]
+    if outdir is not None:
+        jobs.append(lambda: _exports_from_store_path(path, outdir, opts))
+    for job in jobs:
         try:
-            return job.result()
-        except Exception:  # noqa: BLE001 - a worker that could not run: do the work here instead
-            pass
-    return _exports(store, outdir, opts)
+            answer: tuple[str, object] = ("ok", job())
+        except Exception as e:  # noqa: BLE001 - the parent does the work itself then
+            answer = ("error", f"{type(e).__name__}: {e}")
+        pickle.dump(answer, out)
+        out.flush()
 
 
-def _start_figures(store):
-    """The key-figure queries in a worker process, while this one reads and writes the dumps."""
+class _Worker:
+    """The key figures, then the IATI and tables exports, computed in a child interpreter while
+    this one reads and writes the dumps (pyoxigraph holds the GIL while it evaluates a query, so
+    a thread would not overlap).
+
+    A plain subprocess, not a multiprocessing pool: "spawn" re-imports the caller's __main__ in
+    the child (a script fed on stdin failed with FileNotFoundError '<stdin>'; a script without a
+    main guard would run again), and "fork" would copy a process holding RocksDB's threads.
+    Whatever the child cannot do, the parent does itself."""
+
+    def __init__(self, store: Store, outdir: Path | None, opts: Options | None) -> None:
+        env = dict(os.environ)
+        here = str(Path(__file__).resolve().parents[2])  # the folder holding this coopgraph package
+        env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
+        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(pickle.dumps((str(store.path), None if outdir is None else str(outdir), opts)))
+            self.proc.stdin.close()
+        except OSError:
+            pass  # the child died at start: next() finds nothing, the parent does the work
+
+    def next(self) -> object | None:
+        """The child's next answer, or None when it failed (or ended)."""
+        assert self.proc.stdout is not None
+        try:
+            status, value = pickle.load(self.proc.stdout)  # noqa: S301 - our own child's output
+        except Exception:  # noqa: BLE001 - EOF or garbage: the child could not run
+            return None
+        return value if status == "ok" else None
+
+    def close(self) -> None:
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+def _start_figures(store: Store, outdir: Path | None = None, opts: Options | None = None) -> _Worker | None:
+    """Start the child interpreter: the figures, and the exports to `outdir` when given."""
     try:
-        ex = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        return ex, ex.submit(figures.from_store_path, str(store.path))
-    except (OSError, RuntimeError):
+        return _Worker(store, outdir, opts)
+    except OSError:
         return None
 
 
-def _end_figures(job, store) -> figures.Figures:
+def _end_figures(job: _Worker | None, store: Store) -> figures.Figures:
     if job is not None:
-        ex, future = job
-        try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - a worker that could not run: do the work here instead
-            pass
+        fig = job.next()
+        if isinstance(fig, figures.Figures):
+            return fig
     return figures.from_store(store)
+
+
+def _end_exports(job: _Worker | None, store: Store, outdir: Path, opts: Options) -> list[FileInfo]:
+    if job is not None:
+        done = job.next()
+        if isinstance(done, list):
+            return done
+    return _exports(store, outdir, opts)
 
 
 def publish(store, outdir: Path, opts: Options) -> Result:
@@ -205,8 +259,7 @@ def publish(store, outdir: Path, opts: Options) -> Result:
         stale.unlink()  # an earlier release's personal data must not ride along with this one
         removed.append(PERSONAL_FILE)
 
-    figures_job = _start_figures(store)
-    exports_job = _start_exports(figures_job, store, outdir, opts)
+    worker = _start_figures(store, outdir, opts)
     t = time.perf_counter()
     lines = dumps.sorted_lines(store)
     nt = dumps.ntriples_bytes(lines)
@@ -218,8 +271,7 @@ def publish(store, outdir: Path, opts: Options) -> Result:
                        "Whole graph, N-Triples, gzip", "The whole open graph as sorted N-Triples, gzip-compressed: "
                        "for bulk loaders.", "application/n-triples", "RDF_N_TRIPLES", gzip=True)
     # zlib and hashlib release the GIL: the gzip file is written while Turtle and JSON-LD are made.
-    gz = threading.Thread(target=lambda: (dumps.write_gzip(nt, outdir / nt_info.name),
-                                          _finish(outdir / nt_info.name, nt_info)))
+    gz = threading.Thread(target=_write_gzip, args=(nt, outdir / nt_info.name, nt_info))
     gz.start()
     files.append(nt_info)
 
@@ -248,7 +300,7 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     if not nt_info.sha256:
         raise PublishError(f"could not write {outdir / nt_info.name}")
     t = lap("N-Triples gzip (wait)", t)
-    fig = _end_figures(figures_job, store)
+    fig = _end_figures(worker, store)
     figures.apply_line_stats(fig, line_stats, n_lines)
     del nt, lines
     t = lap("figures (wait)", t)
@@ -275,10 +327,10 @@ def publish(store, outdir: Path, opts: Options) -> Result:
         (outdir / "shapes.ttl").unlink()
 
     try:
-        files.extend(_end_exports(exports_job, store, outdir, opts))
+        files.extend(_end_exports(worker, store, outdir, opts))
     finally:
-        if figures_job is not None:
-            figures_job[0].shutdown()
+        if worker is not None:
+            worker.close()
     t = lap("exports (IATI, tables) (wait)", t)
 
     if opts.include_personal:

@@ -202,9 +202,9 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
         g.lit(period, DCAT + "startDate", fig.first_year, dtype=XSD + "gYear")
         g.lit(period, DCAT + "endDate", fig.last_year, dtype=XSD + "gYear")
     france = EU + "country/FRA"
-    for c in [france] + [c.iri for c in fig.countries if c.iri != france]:
-        g.add(ds, DCT + "spatial", c)
-        g.typed(c, DCT + "Location")
+    for place in [france] + [c.iri for c in fig.countries if c.iri != france]:
+        g.add(ds, DCT + "spatial", place)
+        g.typed(place, DCT + "Location")
     for c in fig.countries:
         g.lit(c.iri, SKOS + "prefLabel", c.label_fr, lang="fr")
     g.lit(france, SKOS + "prefLabel", "France", lang="fr")
@@ -305,12 +305,12 @@ def _local(iri: str) -> str:
 
 def to_turtle(triples: list[Triple]) -> bytes:
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), t.predicate.value != RDF + "type", str(t.predicate), str(t.object)))
-    return serialize(ordered, format=RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)
+    return serialize(ordered, format=RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES) or b""
 
 
 def to_rdfxml(triples: list[Triple]) -> bytes:
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(ordered, format=RdfFormat.RDF_XML, prefixes=DESCRIPTION_PREFIXES)
+    return serialize(ordered, format=RdfFormat.RDF_XML, prefixes=DESCRIPTION_PREFIXES) or b""
 
 
 def check_dcat_ap(turtle: bytes) -> list[str]:

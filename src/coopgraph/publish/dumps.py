@@ -102,7 +102,7 @@ class LineStats:
         self.literal_preds = {p.encode(): name for name, t in targets.items() for p in t["predicates"]}
         self.entities = 0
         self.classes: dict[bytes, int] = {}
-        self.links: dict[tuple[str, bytes], int] = {}
+        self.links: dict[tuple[str | None, bytes], int] = {}
 
     def target_of(self, iri: bytes) -> str | None:
         for ns, name in self.ns.items():
@@ -128,7 +128,7 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
     with open(path, "wb") as out:
         out.write(b'{"@context":' + json.dumps(context_ref).encode() + b',\n"@graph":[')
         write = out.write
-        subject = None
+        subject: bytes | None = None
         types: list[bytes] = []
         props: dict[bytes, list[bytes]] = {}
         first = True
@@ -136,6 +136,7 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
 
         def flush() -> None:
             nonlocal first
+            assert subject is not None
             parts = [b'{"@id":' + (comp.iri(subject) if not subject.startswith(b"_:") else b'"' + subject + b'"')]
             if types:
                 parts.append(b'"@type":' + (types[0] if len(types) == 1 else b"[" + b",".join(types) + b"]"))
@@ -166,6 +167,7 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                 if p == RDF_TYPE_B:
                     types.append(comp.vocab(iri))
                     if ours:
+                        assert stats is not None
                         typed_ours = True
                         stats.classes[iri] = stats.classes.get(iri, 0) + 1
                     continue
@@ -175,8 +177,8 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                     # country's Wikidata item); never inside one dataset (SDG target -> goal).
                     target = stats.target_of(iri)
                     if ours or (s.startswith(stats.ns_tuple) and stats.target_of(s) != target):
-                        key = (target, p)
-                        stats.links[key] = stats.links.get(key, 0) + 1
+                        link = (target, p)
+                        stats.links[link] = stats.links.get(link, 0) + 1
             elif o[:1] == b'"':
                 k = o.rindex(b'"')
                 lex, rest = o[:k + 1], o[k + 1:]
@@ -186,9 +188,9 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                     value = b'{"@value":' + lex + b',"@language":"' + rest[1:] + b'"}'
                 else:
                     value = b'{"@value":' + lex + b',"@type":' + comp.vocab(rest[3:-1]) + b"}"
-                if ours and p in stats.literal_preds:
-                    key = (stats.literal_preds[p], p)
-                    stats.links[key] = stats.links.get(key, 0) + 1
+                if ours and stats is not None and p in stats.literal_preds:
+                    link = (stats.literal_preds[p], p)
+                    stats.links[link] = stats.links.get(link, 0) + 1
             else:
                 value = b'{"@id":"' + o + b'"}'
             key = comp.vocab(p)

@@ -85,9 +85,9 @@ def map_data(store) -> dict:
         for p, x in edges:
             if p in partnerships and x in index:
                 partnerships[p][key].append(index[x])
-    for p in partnerships.values():
-        p["french"].sort()
-        p["foreign"].sort()
+    for entry in partnerships.values():
+        entry["french"].sort()
+        entry["foreign"].sort()
     codes = sorted({n["country"] for n in foreign if n["country"]})
     countries = {}
     if codes:

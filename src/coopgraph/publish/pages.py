@@ -39,7 +39,7 @@ def _int(n: int | Decimal) -> str:
     return f"{n:,.0f}".replace(",", "\u202f")  # French thin no-break space as the thousands separator
 
 
-def human_size(n: int) -> str:
+def human_size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1000 or unit == "GB":
             return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -91,7 +91,7 @@ def _schema_org(opts: Options, fig: Figures, files: list[FileInfo], licence_iri:
 
 def landing_page(opts: Options, fig: Figures, files: list[FileInfo]) -> str:
     lic_iri, lic_label = opts.licence_iri_label()
-    figures = [
+    figures: list[tuple[str, str, str, int | Decimal]] = [
         ("partnerships", "Partenariats", "partnerships", fig.stat("partnerships")),
         ("french", "Collectivités françaises", "French local authorities", fig.stat("frenchCollectivites")),
         ("foreign", "Collectivités partenaires étrangères", "foreign partners", fig.stat("foreignCollectivites")),

@@ -148,18 +148,18 @@ class _Builder:
         if key in self._french:
             return self._french[key]
         m = self.links.french.get(name) if self.links else None
-        linked = m is not None and m.status == "linked"
-        code = (m.insee or m.siren) if linked and m.kind in ("commune", "departement", "region") else (
-            m.siren if linked else None)
-        node = NamedNode(iris.french_collectivite(name, m.kind if linked else None, code))
+        linked = m if m is not None and m.status == "linked" else None
+        code = (linked.insee or linked.siren) if linked and linked.kind in ("commune", "departement", "region") else (
+            linked.siren if linked else None)
+        node = NamedNode(iris.french_collectivite(name, linked.kind if linked else None, code))
         self.entity(node, RDF.type, CG.FrenchCollectivite)
         self.entity(node, RDFS.label, _lit(name))
         if m is not None:
             self.entity(node, CG.linkStatus, _lit(m.status))
         if linked:
-            _literals(self.entity, node, ((CG.collectiviteKind, m.kind), (SKOS.prefLabel, m.official_name),
-                                          (IGEO.codeINSEE, m.insee), (CG.siren, m.siren)))
-            self.place(node, self.links.french_places.get(name))
+            _literals(self.entity, node, ((CG.collectiviteKind, linked.kind), (SKOS.prefLabel, linked.official_name),
+                                          (IGEO.codeINSEE, linked.insee), (CG.siren, linked.siren)))
+            self.place(node, self.links.french_places.get(name) if self.links else None)
         self._french[key] = node
         return node
 
@@ -184,6 +184,7 @@ class _Builder:
             return
         gn = NamedNode(iris.geonames(p.geonames_id))
         self.entity(node, SKOS.exactMatch if m.exact else CG.placedAt, gn)
+        assert m.placement is not None  # a placed match says how it was placed
         self.entity(node, CG.placement, _lit(m.placement))
         self.entity(gn, GN.name, _lit(p.name))
         self.entity(gn, GN.featureCode, NamedNode(iris.geonames_feature_code(p.feature_code)))
@@ -265,8 +266,8 @@ class _Builder:
         # Derived (documented in the ontology): each theme and every broader one, so that "under
         # Eau et déchets, at any level" is one look-up rather than a skos:broader* path per row.
         paths = ([p.main_theme.path] if p.main_theme else []) + [ref.path for ref in p.other_themes]
-        for t in sorted({_theme_iri(path[:d]) for path in paths for d in range(1, len(path) + 1)}):
-            self.page(P, CG.inTheme, NamedNode(t))
+        for theme in sorted({_theme_iri(path[:d]) for path in paths for d in range(1, len(path) + 1)}):
+            self.page(P, CG.inTheme, NamedNode(theme))
         for fp in p.french_partners:
             self.page(P, CG.frenchPartner, self.french(fp.name))
         for fo in p.foreign_partners:
@@ -301,10 +302,10 @@ class _Builder:
             self.page(F, SCHEMA.currency, _lit("EUR"))
             if f.year:
                 self.page(F, CG.year, _typed(f.year, XSD.gYear))
-            for prop, value in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
+            for prop, share in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
                                    f.one_percent):
-                if value is not None:
-                    self.page(F, prop, _decimal(value))
+                if share is not None:
+                    self.page(F, prop, _decimal(share))
         src = NamedNode(iris.source(p.source.sha256))
         self.page(P, PROV.wasDerivedFrom, src)
         self.page(src, RDF.type, CG.SourcePage)

@@ -1,11 +1,18 @@
-"""The reference graphs loaded into every store, as Turtle bytes, by graph IRI."""
+"""The reference graphs loaded into every store, as Turtle bytes, by graph IRI: the ontology, the
+SKOS schemes, the UN SDG KOS, the EU country table and the OECD DAC purpose codes.
+
+Built from the files shipped in the package (resources.py), below every stage that uses them:
+the store loads them, validation checks against them, linking resolves into them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import resources
-from ..rdf import iris
+from . import resources
+from .rdf import iris
+
+__all__ = ["reference_graphs"]
 
 
 def _ontology() -> bytes:
@@ -21,24 +28,23 @@ def _sdg() -> bytes:
 
 
 def _countries() -> bytes:
-    from . import countries
-
     def lit(s: str, lang: str | None = None) -> str:
         s = s.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{s}"@{lang}' if lang else f'"{s}"'
 
     out = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
            "@prefix cg: <https://w3id.org/coopgraph/ontology#> .", ""]
-    for c in countries.all_countries():
-        parts = [f"<{c.iri}> a skos:Concept", f"skos:prefLabel {lit(c.label_fr, 'fr')}, {lit(c.label_en, 'en')}",
-                 f"skos:notation {lit(c.alpha3)}" + (f", {lit(c.alpha2)}" if c.alpha2 else "")]
+    for c in resources.data_table("countries.tsv"):
+        parts = [f"<{c['iri']}> a skos:Concept",
+                 f"skos:prefLabel {lit(c['label_fr'], 'fr')}, {lit(c['label_en'], 'en')}",
+                 f"skos:notation {lit(c['alpha3'])}" + (f", {lit(c['alpha2'])}" if c["alpha2"] else "")]
         out.append(" ;\n    ".join(parts) + " .")
     return "\n".join(out).encode("utf-8")
 
 
 def _dac() -> bytes:
     """OECD DAC purpose codes (5 digits) under their categories (3 digits), as a SKOS scheme."""
-    from . import sectors
+    rows = resources.data_table("dac-sectors.tsv")
 
     def lit(s: str, lang: str | None = None) -> str:
         s = s.replace("\\", "\\\\").replace('"', '\\"')
@@ -63,14 +69,22 @@ def _dac() -> bytes:
             parts.append("owl:deprecated true")
         return " ;\n    ".join(parts) + " ."
 
-    for code, en, fr in sectors.all_categories():
+    categories: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        categories.setdefault(r["category"], (r["category_name_en"], r["category_name_fr"]))
+    for code, (en, fr) in categories.items():
         out.append(concept(code, en, fr, None, False))
-    gone = sectors.withdrawn()
-    for code, en, fr in sectors.all_sectors():
-        out.append(concept(code, en, fr, sectors.category_of(code), code in gone))
+    category: dict[str, str] = {}  # the first row of a code gives its category, as link.sectors reads it
+    for r in rows:
+        category.setdefault(r["code"], r["category"])
+    sectors = {r["code"]: (r["name_en"], r["name_fr"]) for r in rows}
+    gone = {r["code"] for r in rows if r["status"] != "active"}
+    for code, (en, fr) in sectors.items():
+        out.append(concept(code, en, fr, category[code], code in gone))
     return "\n".join(out).encode("utf-8")
 
 
 def reference_graphs() -> dict[str, Callable[[], bytes]]:
+    """Graph IRI → a function giving that graph's Turtle (read when called, not at import)."""
     return {iris.G_ONTOLOGY: _ontology, iris.G_SCHEMES: _schemes, iris.G_SDG: _sdg,
             iris.G_COUNTRIES: _countries, iris.G_DAC: _dac}
