@@ -148,7 +148,7 @@ def test_map_data_is_json_with_consistent_indexes(release):
     out, cli = release
     data = json.loads(json.dumps(map_data(Store(cli.store, read_only=True))))
     assert set(data) == {"partnerships", "foreign", "french", "countries", "themes"}
-    assert len(data["partnerships"]) == 10  # the 10th: fixture-script-title.txt, added by serve
+    assert len(data["partnerships"]) == 9
     segou = next(p for p in data["partnerships"] if "Angoulême – Ségou" in p["title"])
     assert sorted(data["foreign"][i]["name"] for i in segou["foreign"]) == ["Intercommunalité Balanzan", "Ségou"]
     assert sorted(data["french"][i]["name"] for i in segou["french"]) == [

@@ -1,6 +1,6 @@
 """`coopgraph serve` as users get it: the installed CLI starts a real server on a loopback port,
 the tests talk HTTP to it. The store holds the real page and a fixture page whose texts hold
-markup (tests/fixtures/pages/fixture-script-title.txt)."""
+markup (tests/fixtures/markup/fixture-script-title.txt)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ TIMEOUT = 6
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> CLI:
     cli = CLI(tmp_path_factory.mktemp("serve") / "store")
-    r = cli("ingest", SEED, PAGES / "fixture-script-title.txt")
+    r = cli("ingest", SEED, PAGES.parent / "markup" / "fixture-script-title.txt")
     assert r.code == 0, r.err
     return cli
 
