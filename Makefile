@@ -35,6 +35,7 @@ test-fast: install
 # Lint, types, and the documentation built offline in strict mode (API reference from the docstrings).
 check: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
 

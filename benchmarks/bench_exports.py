@@ -34,8 +34,19 @@ def build_store(work: Path, n: int, seed: int) -> Path:
         return store
     pages = work / f"pages-{n}-{seed}"
     if not pages.exists():
-        subprocess.run([sys.executable, str(HERE / "synth.py"), "--partnerships", str(n), "--seed", str(seed),
-                        "--out", str(pages)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "synth.py"),
+                "--partnerships",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(pages),
+            ],
+            check=True,
+        )
     subprocess.run([_exe(), "ingest", "--no-validate", "-q", "--store", str(store), str(pages)], check=True)
     return store
 
@@ -63,34 +74,50 @@ def measure(store_path: Path, work: Path, repeat: int) -> dict:
     with Store(store_path, read_only=True) as store:
         n = len(store.partnerships())
         for _ in range(repeat):
+
             def dump():
                 with open(out / "baseline.ttl", "wb") as f:
                     store.dump(f, "turtle")
+
             runs["turtle_dump"].append(_time(dump))
             runs["read"].append(_time(lambda: graph.read(store)))
             runs["iati"].append(_time(lambda: export_iati(store, out / "iati-activities.xml")))
             shutil.rmtree(out / "tables", ignore_errors=True)
             runs["tables"].append(_time(lambda: export_tables(store, out / "tables")))
-    checks = _time(lambda: (codelists.schema_errors(out / "iati-activities.xml"),
-                            codelists.code_errors(out / "iati-activities.xml")))
-    sizes = {"baseline.ttl": (out / "baseline.ttl").stat().st_size,
-             "iati-activities.xml": (out / "iati-activities.xml").stat().st_size,
-             "tables (CSV + datapackage.json)": sum(p.stat().st_size for p in (out / "tables").iterdir())}
+    checks = _time(
+        lambda: (
+            codelists.schema_errors(out / "iati-activities.xml"),
+            codelists.code_errors(out / "iati-activities.xml"),
+        )
+    )
+    sizes = {
+        "baseline.ttl": (out / "baseline.ttl").stat().st_size,
+        "iati-activities.xml": (out / "iati-activities.xml").stat().st_size,
+        "tables (CSV + datapackage.json)": sum(p.stat().st_size for p in (out / "tables").iterdir()),
+    }
     cold = {}
     env = {**os.environ, "COOPGRAPH_STORE": str(store_path)}
-    for name, args in (("iati", ["export", "iati", "--no-validate", "-o", str(out / "cold.xml")]),
-                       ("iati_validated", ["export", "iati", "-o", str(out / "cold.xml")]),
-                       ("tables", ["export", "tables", "-o", str(out / "cold-tables")])):
+    for name, args in (
+        ("iati", ["export", "iati", "--no-validate", "-o", str(out / "cold.xml")]),
+        ("iati_validated", ["export", "iati", "-o", str(out / "cold.xml")]),
+        ("tables", ["export", "tables", "-o", str(out / "cold-tables")]),
+    ):
         t = time.perf_counter()
         subprocess.run([_exe(), *args], check=True, env=env, capture_output=True)
         cold[name] = round(time.perf_counter() - t, 2)
     (out / "baseline.ttl").unlink(missing_ok=True)
     best = {k: round(min(v), 2) for k, v in runs.items()}
-    return {"partnerships": n, "runs": {k: [round(x, 2) for x in v] for k, v in runs.items()},
-            "best": best, "median": {k: round(statistics.median(v), 2) for k, v in runs.items()},
-            "ratio_iati_to_turtle": round(best["iati"] / best["turtle_dump"], 2),
-            "ratio_tables_to_turtle": round(best["tables"] / best["turtle_dump"], 2),
-            "iati_check_seconds": round(checks, 2), "cold_process_seconds": cold, "bytes": sizes}
+    return {
+        "partnerships": n,
+        "runs": {k: [round(x, 2) for x in v] for k, v in runs.items()},
+        "best": best,
+        "median": {k: round(statistics.median(v), 2) for k, v in runs.items()},
+        "ratio_iati_to_turtle": round(best["iati"] / best["turtle_dump"], 2),
+        "ratio_tables_to_turtle": round(best["tables"] / best["turtle_dump"], 2),
+        "iati_check_seconds": round(checks, 2),
+        "cold_process_seconds": cold,
+        "bytes": sizes,
+    }
 
 
 def main() -> None:
@@ -102,9 +129,14 @@ def main() -> None:
     ap.add_argument("--results", type=Path, default=HERE / "results")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
-    report = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-              f"Python {platform.python_version()}", "load_average_before": [round(x, 2) for x in os.getloadavg()],
-              "seed": a.seed, "repeat": a.repeat, "sizes": {}}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "seed": a.seed,
+        "repeat": a.repeat,
+        "sizes": {},
+    }
     for n in a.sizes:
         store = build_store(a.work, n, a.seed)
         report["sizes"][str(n)] = measure(store, a.work, a.repeat)
@@ -117,23 +149,33 @@ def main() -> None:
 
 
 def markdown(r: dict) -> str:
-    lines = ["# coopgraph export — benchmark", "",
-             f"{r['date']}, {r['machine']}, load average before {r['load_average_before']}, after "
-             f"{r['load_average_after']}; synthetic pages (seed {r['seed']}), best of {r['repeat']} in one process. "
-             "The machine is shared: read the ratios to the Turtle dump measured in the same run.", "",
-             "| partnerships | Turtle dump (baseline) | bulk read | IATI export | tables export | IATI / Turtle | "
-             "tables / Turtle | IATI XSD + codelist check | cold `coopgraph export iati` (validated) / `tables` |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# coopgraph export — benchmark",
+        "",
+        f"{r['date']}, {r['machine']}, load average before {r['load_average_before']}, after "
+        f"{r['load_average_after']}; synthetic pages (seed {r['seed']}), best of {r['repeat']} in one process. "
+        "The machine is shared: read the ratios to the Turtle dump measured in the same run.",
+        "",
+        "| partnerships | Turtle dump (baseline) | bulk read | IATI export | tables export | IATI / Turtle | "
+        "tables / Turtle | IATI XSD + codelist check | cold `coopgraph export iati` (validated) / `tables` |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n, m in r["sizes"].items():
         b = m["best"]
-        lines.append(f"| {int(n):,} | {b['turtle_dump']} s | {b['read']} s | {b['iati']} s | {b['tables']} s | "
-                     f"{m['ratio_iati_to_turtle']} | {m['ratio_tables_to_turtle']} | {m['iati_check_seconds']} s | "
-                     f"{m['cold_process_seconds']['iati']} s ({m['cold_process_seconds']['iati_validated']} s) / "
-                     f"{m['cold_process_seconds']['tables']} s |")
+        lines.append(
+            f"| {int(n):,} | {b['turtle_dump']} s | {b['read']} s | {b['iati']} s | {b['tables']} s | "
+            f"{m['ratio_iati_to_turtle']} | {m['ratio_tables_to_turtle']} | {m['iati_check_seconds']} s | "
+            f"{m['cold_process_seconds']['iati']} s ({m['cold_process_seconds']['iati_validated']} s) / "
+            f"{m['cold_process_seconds']['tables']} s |"
+        )
     lines += ["", "Every run (seconds):", ""]
     for n, m in r["sizes"].items():
-        lines.append(f"- {int(n):,}: " + "; ".join(f"{k} {v}" for k, v in m["runs"].items())
-                     + "; sizes " + ", ".join(f"{k} {v:,} B" for k, v in m["bytes"].items()))
+        lines.append(
+            f"- {int(n):,}: "
+            + "; ".join(f"{k} {v}" for k, v in m["runs"].items())
+            + "; sizes "
+            + ", ".join(f"{k} {v:,} B" for k, v in m["bytes"].items())
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -30,16 +30,28 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                  "--host-resolver-rules=MAP * ~NOTFOUND"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 
 
 def ingest_seconds(exe: str, corpus: Path, work: Path) -> float:
     store = work / f"store-{time.monotonic_ns()}"
     t = time.perf_counter()
-    r = subprocess.run([exe, "ingest", "--no-validate", str(corpus)], env={**os.environ, "COOPGRAPH_STORE": str(store)},
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [exe, "ingest", "--no-validate", str(corpus)],
+        env={**os.environ, "COOPGRAPH_STORE": str(store)},
+        capture_output=True,
+        text=True,
+    )
     dt = time.perf_counter() - t
     if r.returncode not in (0, 1):
         raise SystemExit(f"{exe} ingest failed: {r.stderr[-2000:]}")
@@ -55,16 +67,30 @@ def map_load(exe: str, store: Path, work: Path, repeat: int) -> dict:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     ready, render = [], []
     for i in range(repeat):
-        r = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / f'profile-{i}'}", "--dump-dom",
-                            (out / "index.html").as_uri()], capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={work / f'profile-{i}'}",
+                "--dump-dom",
+                (out / "index.html").as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         m = re.search(r'id="partnership-map"[^>]*data-render-ms="(\d+)" data-ready-ms="(\d+)"', r.stdout)
         if not m:
             raise SystemExit("the map did not render: " + r.stderr[-1000:])
         render.append(int(m.group(1)))
         ready.append(int(m.group(2)))
-    return {"publish_s": round(publish_s, 2), "data_js_bytes": (out / "map" / "data.js").stat().st_size,
-            "map_ready_ms_median": statistics.median(ready), "map_render_ms_median": statistics.median(render),
-            "runs": repeat}
+    return {
+        "publish_s": round(publish_s, 2),
+        "data_js_bytes": (out / "map" / "data.js").stat().st_size,
+        "map_ready_ms_median": statistics.median(ready),
+        "map_render_ms_median": statistics.median(render),
+        "runs": repeat,
+    }
 
 
 def main() -> None:
@@ -83,17 +109,23 @@ def main() -> None:
             runs["places"].append(ingest_seconds(args.exe, args.corpus, work))
         med = {k: statistics.median(v) for k, v in runs.items()}
         store = work / "kept"
-        subprocess.run([args.exe, "ingest", "--no-validate", str(args.corpus)], capture_output=True,
-                       env={**os.environ, "COOPGRAPH_STORE": str(store)})
+        subprocess.run(
+            [args.exe, "ingest", "--no-validate", str(args.corpus)],
+            capture_output=True,
+            env={**os.environ, "COOPGRAPH_STORE": str(store)},
+        )
         from places_accuracy import french_share_store, foreign_share_store
 
-        result = {"pages": sum(1 for _ in args.corpus.rglob("*.txt")),
-                  "ingest_s": {k: [round(x, 2) for x in v] for k, v in runs.items()},
-                  "ingest_median_s": {k: round(v, 2) for k, v in med.items()},
-                  "overhead": round(med["places"] / med["baseline"] - 1, 4),
-                  "load_average": os.getloadavg(),
-                  "french_placed": french_share_store(store), "foreign_placed": foreign_share_store(store),
-                  "map": map_load(args.exe, store, work, args.repeat)}
+        result = {
+            "pages": sum(1 for _ in args.corpus.rglob("*.txt")),
+            "ingest_s": {k: [round(x, 2) for x in v] for k, v in runs.items()},
+            "ingest_median_s": {k: round(v, 2) for k, v in med.items()},
+            "overhead": round(med["places"] / med["baseline"] - 1, 4),
+            "load_average": os.getloadavg(),
+            "french_placed": french_share_store(store),
+            "foreign_placed": foreign_share_store(store),
+            "map": map_load(args.exe, store, work, args.repeat),
+        }
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)
     if args.out:

@@ -77,8 +77,7 @@ def peak_rss_of(cmd: list[str], **kwargs) -> tuple[float, float, subprocess.Comp
     p = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, **kwargs)
     *err, last = p.stderr.rstrip("\n").split("\n")
     wall, rss_kb, code = last.split()
-    return (float(wall), int(rss_kb) / 1024,
-            subprocess.CompletedProcess(cmd, int(code), p.stdout, "\n".join(err)))
+    return (float(wall), int(rss_kb) / 1024, subprocess.CompletedProcess(cmd, int(code), p.stdout, "\n".join(err)))
 
 
 def rss_mb(pid: int | str = "self") -> tuple[float, float]:
@@ -96,8 +95,19 @@ def rss_mb(pid: int | str = "self") -> tuple[float, float]:
 def corpus(work: Path, n: int, seed: int) -> Path:
     pages = work / "pages"
     if not pages.exists():
-        subprocess.run([sys.executable, str(HERE / "synth.py"), "--partnerships", str(n), "--seed", str(seed),
-                        "--out", str(pages)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "synth.py"),
+                "--partnerships",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(pages),
+            ],
+            check=True,
+        )
     return pages
 
 
@@ -130,8 +140,10 @@ def ingest_against_bulk_load(work: Path, n: int, seed: int) -> tuple[dict, Path]
     r["quads"] = sum(1 for _ in open(nq, "rb"))
     target = work / "bulk-store"
     shutil.rmtree(target, ignore_errors=True)
-    code = ("import sys; from pyoxigraph import Store, RdfFormat\n"
-            "s = Store(sys.argv[1]); s.bulk_load(path=sys.argv[2], format=RdfFormat.N_QUADS); s.flush()\n")
+    code = (
+        "import sys; from pyoxigraph import Store, RdfFormat\n"
+        "s = Store(sys.argv[1]); s.bulk_load(path=sys.argv[2], format=RdfFormat.N_QUADS); s.flush()\n"
+    )
     wall, rss, p = peak_rss_of([sys.executable, "-c", code, str(target), str(nq)])
     assert p.returncode == 0, p.stderr
     r["bulk_load_s"] = round(wall, 1)
@@ -145,16 +157,19 @@ def ingest_against_bulk_load(work: Path, n: int, seed: int) -> tuple[dict, Path]
 def dump(store: Path, work: Path) -> Path:
     nt = work / "dump.nt"
     if not nt.exists() or nt.stat().st_mtime < (store / "generation").stat().st_mtime:
-        subprocess.run([coopgraph_exe(), "dump", "--store", str(store), "--format", "ntriples", "-o", str(nt)],
-                       check=True)
+        subprocess.run(
+            [coopgraph_exe(), "dump", "--store", str(store), "--format", "ntriples", "-o", str(nt)], check=True
+        )
     return nt
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise TimeoutError in this (main) thread after `seconds` (pure-Python work is interrupted)."""
+
     def expired(signum, frame):
         raise TimeoutError
+
     old = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -189,11 +204,17 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--cold-repeat", type=int, default=5)
     ap.add_argument("--rdflib-repeat", type=int, default=3)
-    ap.add_argument("--rdflib-timeout", type=float, default=120,
-                    help="give up on a query in rdflib after this many seconds (reported as over it)")
+    ap.add_argument(
+        "--rdflib-timeout",
+        type=float,
+        default=120,
+        help="give up on a query in rdflib after this many seconds (reported as over it)",
+    )
     ap.add_argument("--no-rdflib", action="store_true")
     ap.add_argument("--no-virtuoso", action="store_true")
-    ap.add_argument("--no-ingest", action="store_true", help="reuse the store under --work (no ingest/bulk-load timing)")
+    ap.add_argument(
+        "--no-ingest", action="store_true", help="reuse the store under --work (no ingest/bulk-load timing)"
+    )
     ap.add_argument("--no-server", action="store_true", help="skip the warm-process (memory copy) measurements")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--out", type=Path, default=HERE / "results")
@@ -204,9 +225,16 @@ def main() -> int:
     from coopgraph.store import Store
 
     a.work.mkdir(parents=True, exist_ok=True)
-    report: dict = {"partnerships": None, "triples": None, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-                    "python": platform.python_version(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "load_average_start": [round(x, 2) for x in os.getloadavg()], "queries": {}, "search": {}}
+    report: dict = {
+        "partnerships": None,
+        "triples": None,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "queries": {},
+        "search": {},
+    }
     if a.store:
         store_path = a.store
     elif a.no_ingest:
@@ -252,9 +280,11 @@ def main() -> int:
         atlas = coopgraph.open(store_path, read_only=True, memory=True)
         assert atlas.wait_for_memory(600), "the in-memory copy did not load"
         copy = engine.memory_copy(atlas.store)
-        report["server"] = {"memory_copy_load_s": round(time.perf_counter() - t, 2),
-                            "memory_copy_quads": copy.quads,
-                            "memory_copy_rss_mb": round(rss_mb()[0] - before, 1)}
+        report["server"] = {
+            "memory_copy_load_s": round(time.perf_counter() - t, 2),
+            "memory_copy_quads": copy.quads,
+            "memory_copy_rss_mb": round(rss_mb()[0] - before, 1),
+        }
         engine.RESULTS.clear()
         for case, (name, given) in cases.items():
             q = report["queries"][case]
@@ -262,14 +292,20 @@ def main() -> int:
             rows = atlas.query(name, **given)
             q["server_first_ms"] = ms(time.perf_counter() - t)
             text = queries.bind(queries.get(name), given, StoreLookup(atlas.store))
-            uncached, _ = timed(lambda text=text, name=name: len(engine.select(atlas.store, text, name, cache=None).rows),
-                                max(3, a.repeat // 3), warmup=0)
+            uncached, _ = timed(
+                lambda text=text, name=name: len(engine.select(atlas.store, text, name, cache=None).rows),
+                max(3, a.repeat // 3),
+                warmup=0,
+            )
             q["server_uncached_ms"] = ms(uncached)
             repeated, _ = timed(lambda name=name, given=given: len(atlas.query(name, **given)), a.repeat, warmup=0)
             q["server_repeated_ms"] = ms(repeated)
             assert len(rows) == q["rows"], (case, len(rows), q["rows"])
-            print(f"{case:<45} server first {q['server_first_ms']:8.1f}  uncached {q['server_uncached_ms']:8.1f}  "
-                  f"repeated {q['server_repeated_ms']:6.2f} ms", file=sys.stderr)
+            print(
+                f"{case:<45} server first {q['server_first_ms']:8.1f}  uncached {q['server_uncached_ms']:8.1f}  "
+                f"repeated {q['server_repeated_ms']:6.2f} ms",
+                file=sys.stderr,
+            )
         report["server"]["result_cache_mb"] = round(engine.RESULTS.bytes / 1024 / 1024, 1)
         report["server"]["process_rss_mb"] = rss_mb()[0]
         # Search: the full-text index (Atlas.search) and the saved query it helps.
@@ -280,8 +316,10 @@ def main() -> int:
             first = time.perf_counter() - t
             uncached, _ = timed(lambda word=word: len(engine.search(atlas.store, word, 50, cache=None).rows), a.repeat)
             report["search"][word] = {"rows": len(found), "first_ms": ms(first), "uncached_ms": ms(uncached)}
-            print(f"search {word!r:<30} {len(found)} rows, first {first * 1000:.1f} ms, uncached {uncached * 1000:.2f} ms",
-                  file=sys.stderr)
+            print(
+                f"search {word!r:<30} {len(found)} rows, first {first * 1000:.1f} ms, uncached {uncached * 1000:.2f} ms",
+                file=sys.stderr,
+            )
         atlas.close()
         del atlas, copy
 
@@ -290,9 +328,18 @@ def main() -> int:
         peaks = []
 
         def cold(name=name, given=given, peaks=peaks):
-            wall, peak, p = peak_rss_of([coopgraph_exe(), "query", name,
-                                         *[x for k, v in given.items() for x in ("-p", f"{k}={v}")],
-                                         "--format", "csv", "--store", str(store_path)])
+            wall, peak, p = peak_rss_of(
+                [
+                    coopgraph_exe(),
+                    "query",
+                    name,
+                    *[x for k, v in given.items() for x in ("-p", f"{k}={v}")],
+                    "--format",
+                    "csv",
+                    "--store",
+                    str(store_path),
+                ]
+            )
             assert p.returncode == 0, p.stderr
             peaks.append(peak)
             return p.stdout.count("\n") - 1
@@ -375,57 +422,88 @@ def _f(x, digits: int = 1) -> str:
 
 
 def markdown(r: dict) -> str:
-    lines = [f"# Saved queries: coopgraph beside Virtuoso ({r['partnerships']:,} synthetic partnerships"
-             + (f", {r['triples']:,} triples" if r.get("triples") else "") + ")", "",
-             f"Run {r.get('started', '')}; machine: {r['machine']}, Python {r['python']}; load average at start "
-             f"{r.get('load_average_start')}, at end {r.get('load_average_end')}. **The machine was shared with other "
-             "jobs: absolute times move with the load; read the ratios, measured in the same run.** Medians unless said.",
-             "",
-             "- *server first*: a warm process as `coopgraph serve` holds it (`coopgraph.open(read_only=True, "
-             "memory=True)`, in-memory copy loaded), the first request for the query and parameters (one "
-             "measurement); *uncached*: the same answer computed again without the result cache (median); "
-             "*repeated*: the same request again (result cache);",
-             "- *disk, plain*: in-process on the on-disk store, the saved query's own text, no cache, memory "
-             "copy or disk plan; *cold*: a whole `coopgraph query NAME --format csv` process (on the disk, with "
-             "the disk plans: wall time, peak RSS);",
-             "- *Virtuoso*: the same text over HTTP on a local Virtuoso 7 holding the same dump; ratios are "
-             "coopgraph / Virtuoso (below 1: coopgraph faster).", ""]
+    lines = [
+        f"# Saved queries: coopgraph beside Virtuoso ({r['partnerships']:,} synthetic partnerships"
+        + (f", {r['triples']:,} triples" if r.get("triples") else "")
+        + ")",
+        "",
+        f"Run {r.get('started', '')}; machine: {r['machine']}, Python {r['python']}; load average at start "
+        f"{r.get('load_average_start')}, at end {r.get('load_average_end')}. **The machine was shared with other "
+        "jobs: absolute times move with the load; read the ratios, measured in the same run.** Medians unless said.",
+        "",
+        "- *server first*: a warm process as `coopgraph serve` holds it (`coopgraph.open(read_only=True, "
+        "memory=True)`, in-memory copy loaded), the first request for the query and parameters (one "
+        "measurement); *uncached*: the same answer computed again without the result cache (median); "
+        "*repeated*: the same request again (result cache);",
+        "- *disk, plain*: in-process on the on-disk store, the saved query's own text, no cache, memory "
+        "copy or disk plan; *cold*: a whole `coopgraph query NAME --format csv` process (on the disk, with "
+        "the disk plans: wall time, peak RSS);",
+        "- *Virtuoso*: the same text over HTTP on a local Virtuoso 7 holding the same dump; ratios are "
+        "coopgraph / Virtuoso (below 1: coopgraph faster).",
+        "",
+    ]
     ing = r.get("ingest")
     if ing:
-        lines += ["## Ingest against a plain bulk load", "",
-                  "| | wall s | peak RSS MB |", "|---|---:|---:|",
-                  f"| `coopgraph ingest` with validation, fresh store | {ing['ingest_validated_s']} | {ing['ingest_peak_rss_main_mb']} (main process) |",
-                  f"| `Store.bulk_load` of the same {ing['quads']:,} quads (its N-Quads dump), fresh on-disk store | {ing['bulk_load_s']} | {ing['bulk_load_peak_rss_mb']} |",
-                  "", f"Ingest / bulk load: **{ing['ingest_over_bulk_load']}×**.", ""]
+        lines += [
+            "## Ingest against a plain bulk load",
+            "",
+            "| | wall s | peak RSS MB |",
+            "|---|---:|---:|",
+            f"| `coopgraph ingest` with validation, fresh store | {ing['ingest_validated_s']} | {ing['ingest_peak_rss_main_mb']} (main process) |",
+            f"| `Store.bulk_load` of the same {ing['quads']:,} quads (its N-Quads dump), fresh on-disk store | {ing['bulk_load_s']} | {ing['bulk_load_peak_rss_mb']} |",
+            "",
+            f"Ingest / bulk load: **{ing['ingest_over_bulk_load']}×**.",
+            "",
+        ]
     srv = r.get("server")
     if srv:
-        lines += ["## Memory", "",
-                  f"- warm process: in-memory copy of {srv['memory_copy_quads']:,} quads loaded in "
-                  f"{srv['memory_copy_load_s']} s, adding {srv['memory_copy_rss_mb']} MB RSS; process RSS after "
-                  f"every query {srv['process_rss_mb']} MB (result cache ~{srv['result_cache_mb']} MB by its estimate);"]
+        lines += [
+            "## Memory",
+            "",
+            f"- warm process: in-memory copy of {srv['memory_copy_quads']:,} quads loaded in "
+            f"{srv['memory_copy_load_s']} s, adding {srv['memory_copy_rss_mb']} MB RSS; process RSS after "
+            f"every query {srv['process_rss_mb']} MB (result cache ~{srv['result_cache_mb']} MB by its estimate);",
+        ]
         if r.get("virtuoso_rss_mb"):
-            lines.append(f"- Virtuoso server: RSS {r['virtuoso_rss_mb']} MB (peak {r['virtuoso_peak_rss_mb']} MB), "
-                         f"170,000 buffers configured;")
+            lines.append(
+                f"- Virtuoso server: RSS {r['virtuoso_rss_mb']} MB (peak {r['virtuoso_peak_rss_mb']} MB), "
+                f"170,000 buffers configured;"
+            )
         peaks = [q.get("cold_peak_rss_mb") for q in r["queries"].values() if q.get("cold_peak_rss_mb")]
         if peaks:
             lines.append(f"- cold `coopgraph query` processes: peak RSS {min(peaks)}–{max(peaks)} MB.")
         lines.append("")
-    lines += ["## Every saved query (ms)", "",
-              "| query | rows | server first | uncached | repeated | disk, plain | cold process | Virtuoso | first / V | uncached / V | cold / V |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "## Every saved query (ms)",
+        "",
+        "| query | rows | server first | uncached | repeated | disk, plain | cold process | Virtuoso | first / V | uncached / V | cold / V |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, q in r["queries"].items():
-        lines.append(f"| {name} | {q['rows']} | {_f(q.get('server_first_ms'))} | {_f(q.get('server_uncached_ms'))} | "
-                     f"{_f(q.get('server_repeated_ms'), 2)} | {_f(q.get('warm_ms'))} | {_f(q.get('cold_process_ms'), 0)} | "
-                     f"{_f(q.get('virtuoso_ms'))} | {_f(q.get('server_first_over_virtuoso'), 2)} | "
-                     f"{_f(q.get('server_uncached_over_virtuoso'), 2)} | {_f(q.get('cold_process_over_virtuoso'), 2)} |")
+        lines.append(
+            f"| {name} | {q['rows']} | {_f(q.get('server_first_ms'))} | {_f(q.get('server_uncached_ms'))} | "
+            f"{_f(q.get('server_repeated_ms'), 2)} | {_f(q.get('warm_ms'))} | {_f(q.get('cold_process_ms'), 0)} | "
+            f"{_f(q.get('virtuoso_ms'))} | {_f(q.get('server_first_over_virtuoso'), 2)} | "
+            f"{_f(q.get('server_uncached_over_virtuoso'), 2)} | {_f(q.get('cold_process_over_virtuoso'), 2)} |"
+        )
     if r.get("search"):
-        lines += ["", "## Search (`Atlas.search`, full-text index)", "", "| words | rows | first ms | uncached ms |",
-                  "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Search (`Atlas.search`, full-text index)",
+            "",
+            "| words | rows | first ms | uncached ms |",
+            "|---|---:|---:|---:|",
+        ]
         for w, s in r["search"].items():
             lines.append(f"| {w} | {s['rows']} | {_f(s['first_ms'], 2)} | {_f(s['uncached_ms'], 2)} |")
     if any("rdflib_ms" in q for q in r["queries"].values()):
-        lines += ["", "## rdflib (in-memory Graph of the same dump)", "", "| query | rdflib ms | rdflib / disk |",
-                  "|---|---:|---:|"]
+        lines += [
+            "",
+            "## rdflib (in-memory Graph of the same dump)",
+            "",
+            "| query | rdflib ms | rdflib / disk |",
+            "|---|---:|---:|",
+        ]
         for name, q in r["queries"].items():
             if "rdflib_ms" in q:
                 lines.append(f"| {name} | {q['rdflib_ms']} | {q.get('rdflib_ratio', '')} |")

@@ -31,8 +31,14 @@ from pathlib import Path
 import httpx
 
 KINDS = {  # share of the mix
-    "partnership page": 0.25, "collectivité page": 0.15, "funder page": 0.10, "home": 0.05,
-    "saved query (JSON)": 0.15, "saved query (HTML)": 0.05, "sparql (JSON)": 0.05, "search": 0.20,
+    "partnership page": 0.25,
+    "collectivité page": 0.15,
+    "funder page": 0.10,
+    "home": 0.05,
+    "saved query (JSON)": 0.15,
+    "saved query (HTML)": 0.05,
+    "sparql (JSON)": 0.05,
+    "search": 0.20,
 }
 
 
@@ -78,9 +84,11 @@ def sample(base: str, rng: random.Random) -> dict[str, list[tuple[str, dict]]]:
         ex = {k: v["example"] for k, v in q["params"].items() if v.get("example")}
         if ex:
             saved.append((f"/queries/{q['name']}", ex))
-    sparql = ["SELECT ?t WHERE { ?p a cg:Partnership ; dcterms:title ?t } LIMIT 100",
-              "SELECT ?f (SUM(?a) AS ?total) WHERE { ?g schema:funder ?f ; schema:amount ?a } GROUP BY ?f ORDER BY DESC(?total) LIMIT 20",
-              "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:foreignPartner ?f }"]
+    sparql = [
+        "SELECT ?t WHERE { ?p a cg:Partnership ; dcterms:title ?t } LIMIT 100",
+        "SELECT ?f (SUM(?a) AS ?total) WHERE { ?g schema:funder ?f ; schema:amount ?a } GROUP BY ?f ORDER BY DESC(?total) LIMIT 20",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:foreignPartner ?f }",
+    ]
     c.close()
     rng.shuffle(parts)
     return {
@@ -88,18 +96,35 @@ def sample(base: str, rng: random.Random) -> dict[str, list[tuple[str, dict]]]:
         "collectivité page": [(path(x["c"]), html) for x in rng.sample(colls, min(500, len(colls)))],
         "funder page": [(path(x["f"]), html) for x in rng.sample(funders, min(500, len(funders)))],
         "home": [("/", html)],
-        "saved query (JSON)": [(p + "?" + "&".join(f"{k}={v}" for k, v in ex.items()) if ex else p,
-                                {"Accept": "application/sparql-results+json"}) for p, ex in saved],
-        "saved query (HTML)": [(p + "?" + "&".join(f"{k}={v}" for k, v in ex.items()) if ex else p, html)
-                               for p, ex in saved],
-        "sparql (JSON)": [("/sparql?" + httpx.QueryParams({"query": q}).__str__(),
-                           {"Accept": "application/sparql-results+json"}) for q in sparql],
-        "search": [("/search?" + httpx.QueryParams({"q": w}).__str__(), html) for w in rng.sample(words, min(500, len(words)))],
+        "saved query (JSON)": [
+            (
+                p + "?" + "&".join(f"{k}={v}" for k, v in ex.items()) if ex else p,
+                {"Accept": "application/sparql-results+json"},
+            )
+            for p, ex in saved
+        ],
+        "saved query (HTML)": [
+            (p + "?" + "&".join(f"{k}={v}" for k, v in ex.items()) if ex else p, html) for p, ex in saved
+        ],
+        "sparql (JSON)": [
+            ("/sparql?" + httpx.QueryParams({"query": q}).__str__(), {"Accept": "application/sparql-results+json"})
+            for q in sparql
+        ],
+        "search": [
+            ("/search?" + httpx.QueryParams({"q": w}).__str__(), html) for w in rng.sample(words, min(500, len(words)))
+        ],
     }
 
 
-async def load(base: str, plan: dict, clients: int, duration: float, max_requests: int, seed: int,
-               mix: dict[str, float] | None = None) -> dict:
+async def load(
+    base: str,
+    plan: dict,
+    clients: int,
+    duration: float,
+    max_requests: int,
+    seed: int,
+    mix: dict[str, float] | None = None,
+) -> dict:
     rng = random.Random(seed)
     mix = mix or KINDS
     kinds, weights = list(mix), list(mix.values())
@@ -108,6 +133,7 @@ async def load(base: str, plan: dict, clients: int, duration: float, max_request
     stop = time.monotonic() + duration
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as c:
+
         async def client() -> None:
             while time.monotonic() < stop and len(results) + len(errors) < max_requests:
                 kind = rng.choices(kinds, weights)[0]
@@ -133,16 +159,42 @@ async def load(base: str, plan: dict, clients: int, duration: float, max_request
         ks = [d * 1000 for kk, d, _ in results if kk == k]
         if ks:
             by_kind[k] = {"n": len(ks), "p50_ms": pct(ks, 50), "p95_ms": pct(ks, 95), "p99_ms": pct(ks, 99)}
-    return {"clients": clients, "seconds": wall, "requests": len(results), "errors": len(errors),
-            "error_samples": errors[:10], "throughput_rps": len(results) / wall if wall else 0,
-            "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "p99_ms": pct(lat, 99),
-            "mean_ms": statistics.fmean(lat) if lat else float("nan"), "by_kind": by_kind}
+    return {
+        "clients": clients,
+        "seconds": wall,
+        "requests": len(results),
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "throughput_rps": len(results) / wall if wall else 0,
+        "p50_ms": pct(lat, 50),
+        "p95_ms": pct(lat, 95),
+        "p99_ms": pct(lat, 99),
+        "mean_ms": statistics.fmean(lat) if lat else float("nan"),
+        "by_kind": by_kind,
+    }
 
 
 def start_server(store: Path, port: int, workers: int, timeout: float, cache_mb: float, log) -> subprocess.Popen:
-    proc = subprocess.Popen([coopgraph(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers), "--timeout", str(timeout), "--cache-mb", str(cache_mb)],
-                            stdout=log, stderr=log)
+    proc = subprocess.Popen(
+        [
+            coopgraph(),
+            "serve",
+            "--store",
+            str(store),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+            "--cache-mb",
+            str(cache_mb),
+        ],
+        stdout=log,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}"
     while True:
         assert proc.poll() is None, "the server exited"
@@ -173,17 +225,36 @@ def versus_virtuoso(a, saved: list[tuple[str, dict]], workdir: Path) -> dict:
     from coopgraph.queries import bind
 
     nt = workdir / "serve-bench.nt"
-    subprocess.run([coopgraph(), "dump", "--store", str(a.store), "--format", "ntriples", "-o", str(nt)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [coopgraph(), "dump", "--store", str(a.store), "--format", "ntriples", "-o", str(nt)],
+        check=True,
+        capture_output=True,
+    )
     out = {}
     port = free_port()
     with open(workdir / "serve-vs.log", "wb") as log:
         proc = start_server(a.store, port, 3, a.timeout, 0, log)
         try:
-            plan = {"saved query": [(p + ("?" + str(httpx.QueryParams(ex)) if ex else ""),
-                                     {"Accept": "application/sparql-results+json"}) for p, ex in saved]}
-            out["coopgraph"] = asyncio.run(load(f"http://127.0.0.1:{port}", plan, a.clients, a.duration,
-                                                a.max_requests, a.seed, {"saved query": 1.0}))
+            plan = {
+                "saved query": [
+                    (
+                        p + ("?" + str(httpx.QueryParams(ex)) if ex else ""),
+                        {"Accept": "application/sparql-results+json"},
+                    )
+                    for p, ex in saved
+                ]
+            }
+            out["coopgraph"] = asyncio.run(
+                load(
+                    f"http://127.0.0.1:{port}",
+                    plan,
+                    a.clients,
+                    a.duration,
+                    a.max_requests,
+                    a.seed,
+                    {"saved query": 1.0},
+                )
+            )
         finally:
             stop(proc)
     with Virtuoso(buffers=170000).start(workdir / "virtuoso") as v:
@@ -193,11 +264,18 @@ def versus_virtuoso(a, saved: list[tuple[str, dict]], workdir: Path) -> dict:
         ep = Endpoint(v.sparql_url, timeout=600)
         queries = list_queries()
         texts = [bind(queries[p.rsplit("/", 1)[1]], ex, ep) for p, ex in saved]
-        plan = {"saved query": [(v.sparql_url + "?" + str(httpx.QueryParams({"query": t})),
-                                 {"Accept": "application/sparql-results+json"})
-                                for t in texts]}
-        out["virtuoso"] = asyncio.run(load(v.sparql_url, plan, a.clients, a.duration, a.max_requests, a.seed,
-                                           {"saved query": 1.0}))
+        plan = {
+            "saved query": [
+                (
+                    v.sparql_url + "?" + str(httpx.QueryParams({"query": t})),
+                    {"Accept": "application/sparql-results+json"},
+                )
+                for t in texts
+            ]
+        }
+        out["virtuoso"] = asyncio.run(
+            load(v.sparql_url, plan, a.clients, a.duration, a.max_requests, a.seed, {"saved query": 1.0})
+        )
     nt.unlink()
     return out
 
@@ -213,8 +291,11 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--cache-mb", type=float, default=128, help="the server's answer cache (0: none)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--virtuoso", action="store_true",
-                    help="also the saved queries alone on coopgraph serve and on a local Virtuoso (needs virtuoso-t)")
+    ap.add_argument(
+        "--virtuoso",
+        action="store_true",
+        help="also the saved queries alone on coopgraph serve and on a local Virtuoso (needs virtuoso-t)",
+    )
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     a = ap.parse_args()
     port = free_port()
@@ -222,9 +303,26 @@ def main() -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     log = open(a.out / f"serve-{port}.log", "wb")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([coopgraph(), "serve", "--store", str(a.store), "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(a.workers), "--timeout", str(a.timeout),
-                             "--cache-mb", str(a.cache_mb)], stdout=log, stderr=log)
+    proc = subprocess.Popen(
+        [
+            coopgraph(),
+            "serve",
+            "--store",
+            str(a.store),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(a.workers),
+            "--timeout",
+            str(a.timeout),
+            "--cache-mb",
+            str(a.cache_mb),
+        ],
+        stdout=log,
+        stderr=log,
+    )
     try:
         while True:
             assert proc.poll() is None, "the server exited"
@@ -237,13 +335,17 @@ def main() -> int:
         rng = random.Random(a.seed)
         plan = sample(base, rng)
         partnerships = len(plan["partnership page"])
-        n = httpx.get(base + "/queries/stats.json", timeout=300).json()["results"]["bindings"][0]["partnerships"]["value"]
+        n = httpx.get(base + "/queries/stats.json", timeout=300).json()["results"]["bindings"][0]["partnerships"][
+            "value"
+        ]
         # warm-up: every saved query and the home page once (the first run of a query plan is slower)
         for kind in ("home", "saved query (JSON)"):
             for url, headers in plan[kind]:
                 httpx.get(base + url, headers=headers, timeout=300)
-        print(f"server up in {startup:.1f} s on a store of {n} partnerships; baseline: 1 client, {a.baseline_duration:g} s",
-              file=sys.stderr)
+        print(
+            f"server up in {startup:.1f} s on a store of {n} partnerships; baseline: 1 client, {a.baseline_duration:g} s",
+            file=sys.stderr,
+        )
         baseline = asyncio.run(load(base, plan, 1, a.baseline_duration, a.max_requests, a.seed))
         print(f"load: {a.clients} clients, {a.duration:g} s", file=sys.stderr)
         loaded = asyncio.run(load(base, plan, a.clients, a.duration, a.max_requests, a.seed + 1))
@@ -261,45 +363,81 @@ def main() -> int:
     cache = {"answers": int(m.group(1)), "hits": int(m.group(2))} if m else None
     if a.virtuoso:
         print("saved queries alone: coopgraph serve, then Virtuoso", file=sys.stderr)
-        saved = [(u.split("?")[0], dict(httpx.QueryParams(u.split("?", 1)[1])) if "?" in u else {})
-                 for u, _ in plan["saved query (JSON)"]]
+        saved = [
+            (u.split("?")[0], dict(httpx.QueryParams(u.split("?", 1)[1])) if "?" in u else {})
+            for u, _ in plan["saved query (JSON)"]
+        ]
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="bench-serve-") as work:  # dump, logs, Virtuoso's database
             vs = versus_virtuoso(a, saved, Path(work))
     else:
         vs = None
-    report = {"partnerships": int(n), "store": str(a.store), "workers": a.workers, "startup_s": startup, "cache_mb": a.cache_mb, "cache": cache,
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "loadavg": os.getloadavg()}, "mix": KINDS,
-              "baseline": baseline, "load": loaded, "versus_virtuoso": vs,
-              "throughput_ratio": loaded["throughput_rps"] / baseline["throughput_rps"] if baseline["throughput_rps"] else None}
+    report = {
+        "partnerships": int(n),
+        "store": str(a.store),
+        "workers": a.workers,
+        "startup_s": startup,
+        "cache_mb": a.cache_mb,
+        "cache": cache,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg": os.getloadavg()},
+        "mix": KINDS,
+        "baseline": baseline,
+        "load": loaded,
+        "versus_virtuoso": vs,
+        "throughput_ratio": loaded["throughput_rps"] / baseline["throughput_rps"]
+        if baseline["throughput_rps"]
+        else None,
+    }
     a.out.mkdir(parents=True, exist_ok=True)
     stem = a.out / f"serve-{n}"
     stem.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    md = [f"# coopgraph serve under load: {int(n):,} partnerships", "",
-          f"{a.workers} workers (pages lane {max(1, a.workers // 2)}, queries lane {max(1, a.workers - a.workers // 2)}), server up in {startup:.1f} s; {os.cpu_count()} CPUs, load average "
-          f"{report['machine']['loadavg'][0]:.2f} before the run (a shared machine: read the ratios). "
-          + (f"Answer cache {a.cache_mb:g} MB: {cache['hits']} of {cache['answers']} answers from it "
-             "(warm-up, baseline and load together)." if cache else "No answer cache."), "",
-          "| run | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    md = [
+        f"# coopgraph serve under load: {int(n):,} partnerships",
+        "",
+        f"{a.workers} workers (pages lane {max(1, a.workers // 2)}, queries lane {max(1, a.workers - a.workers // 2)}), server up in {startup:.1f} s; {os.cpu_count()} CPUs, load average "
+        f"{report['machine']['loadavg'][0]:.2f} before the run (a shared machine: read the ratios). "
+        + (
+            f"Answer cache {a.cache_mb:g} MB: {cache['hits']} of {cache['answers']} answers from it "
+            "(warm-up, baseline and load together)."
+            if cache
+            else "No answer cache."
+        ),
+        "",
+        "| run | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, r in (("baseline", baseline), ("load", loaded)):
-        md.append(f"| {name} | {r['clients']} | {r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | "
-                  f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
-    md += ["", f"Under load, by kind ({a.clients} clients):", "", "| kind | n | p50 ms | p95 ms | p99 ms | p50 alone |",
-           "|---|---:|---:|---:|---:|---:|"]
+        md.append(
+            f"| {name} | {r['clients']} | {r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | "
+            f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |"
+        )
+    md += [
+        "",
+        f"Under load, by kind ({a.clients} clients):",
+        "",
+        "| kind | n | p50 ms | p95 ms | p99 ms | p50 alone |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for k, v in loaded["by_kind"].items():
         alone = baseline["by_kind"].get(k, {}).get("p50_ms", float("nan"))
         md.append(f"| {k} | {v['n']} | {v['p50_ms']:.0f} | {v['p95_ms']:.0f} | {v['p99_ms']:.0f} | {alone:.0f} |")
     if vs:
-        md += ["", f"The saved queries alone ({len(plan['saved query (JSON)'])} texts: defaults and examples), {a.clients} "
-               "clients: coopgraph serve without its answer cache (--cache-mb 0, 2 workers in the query lane) against "
-               f"Virtuoso's /sparql with the same bound texts on the same triples (loaded in {vs['virtuoso_load_s']:.0f} s):",
-               "", "| server | requests | errors | req/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|"]
+        md += [
+            "",
+            f"The saved queries alone ({len(plan['saved query (JSON)'])} texts: defaults and examples), {a.clients} "
+            "clients: coopgraph serve without its answer cache (--cache-mb 0, 2 workers in the query lane) against "
+            f"Virtuoso's /sparql with the same bound texts on the same triples (loaded in {vs['virtuoso_load_s']:.0f} s):",
+            "",
+            "| server | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for name in ("coopgraph", "virtuoso"):
             r = vs[name]
-            md.append(f"| {name} | {r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | {r['p50_ms']:.0f} | "
-                      f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
+            md.append(
+                f"| {name} | {r['requests']} | {r['errors']} | {r['throughput_rps']:.1f} | {r['p50_ms']:.0f} | "
+                f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} |"
+            )
     if loaded["error_samples"]:
         md += ["", "Errors (first ones): " + "; ".join(loaded["error_samples"])]
     stem.with_suffix(".md").write_text("\n".join(md) + "\n", encoding="utf-8")

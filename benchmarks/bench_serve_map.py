@@ -55,14 +55,25 @@ def main() -> int:
         page, _ = timed(c, "/map")
     finally:
         stop(proc)
-    print(json.dumps({
-        "partnerships": len(data["partnerships"]), "foreign": len(data["foreign"]), "french": len(data["french"]),
-        "placed_foreign": sum(n["lat"] is not None for n in data["foreign"]),
-        "data_json_bytes": size, "map_data_in_process_s": round(in_process, 3),
-        "data_json_first_s": round(map_first, 3), "data_json_cached_median_s": round(map_again, 4),
-        "home_first_s": round(home_first, 3), "home_cached_median_s": round(home_again, 4),
-        "map_page_s": round(page, 4), "load_average": os.getloadavg(),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "partnerships": len(data["partnerships"]),
+                "foreign": len(data["foreign"]),
+                "french": len(data["french"]),
+                "placed_foreign": sum(n["lat"] is not None for n in data["foreign"]),
+                "data_json_bytes": size,
+                "map_data_in_process_s": round(in_process, 3),
+                "data_json_first_s": round(map_first, 3),
+                "data_json_cached_median_s": round(map_again, 4),
+                "home_first_s": round(home_first, 3),
+                "home_cached_median_s": round(home_again, 4),
+                "map_page_s": round(page, 4),
+                "load_average": os.getloadavg(),
+            },
+            indent=1,
+        )
+    )
     return 0
 
 

@@ -13,6 +13,7 @@ validation into a fresh store under benchmarks/out/, then, in this same process:
 Results are compared (same set of results required) and written to
 benchmarks/results/validate.json and validate.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,33 @@ def run(n: int, seed: int, pyshacl: bool) -> dict:
     out = HERE / "out" / f"validate-{n}-{seed}"
     pages, store_dir = out / "pages", out / "store"
     if not store_dir.exists():
-        subprocess.run([sys.executable, str(HERE / "synth.py"), "--partnerships", str(n), "--seed", str(seed),
-                        "--out", str(pages)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([str(Path(sys.executable).with_name("coopgraph")), "ingest", "-q", "--no-validate",
-                        "--store", str(store_dir), str(pages)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "synth.py"),
+                "--partnerships",
+                str(n),
+                "--seed",
+                str(seed),
+                "--out",
+                str(pages),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("coopgraph")),
+                "ingest",
+                "-q",
+                "--no-validate",
+                "--store",
+                str(store_dir),
+                str(pages),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return {"partnerships": n, "seed": seed, **measure(store_dir, pyshacl)}
 
 
@@ -86,15 +110,20 @@ def main() -> None:
         rows.append(row)
     meta = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "python": platform.python_version()}
     a.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "runs": rows}, indent=2) + "\n")
-    lines = ["# coopgraph validate: fast engine vs one pyshacl run over the whole graph", "",
-             f"{meta['machine']}, Python {meta['python']}. Synthetic pages (benchmarks/synth.py), wall time, "
-             "same process.", "",
-             "| partnerships | triples | pyshacl whole (s) | fast (s) | ratio | partitioned (s) | check per page (ms) | same results |",
-             "|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "# coopgraph validate: fast engine vs one pyshacl run over the whole graph",
+        "",
+        f"{meta['machine']}, Python {meta['python']}. Synthetic pages (benchmarks/synth.py), wall time, same process.",
+        "",
+        "| partnerships | triples | pyshacl whole (s) | fast (s) | ratio | partitioned (s) | check per page (ms) | same results |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['stored_partnerships']} | {r['triples']} | {r.get('pyshacl_s', '—')} | {r['fast_s']} | "
-                     f"{r.get('ratio_pyshacl_over_fast', '—')}× | {r['partitioned_s']} | {r['ingest_check_ms_per_page']} | "
-                     f"pyshacl: {r.get('pyshacl_same', '—')}, partitioned: {r['partitioned_same']} |")
+        lines.append(
+            f"| {r['stored_partnerships']} | {r['triples']} | {r.get('pyshacl_s', '—')} | {r['fast_s']} | "
+            f"{r.get('ratio_pyshacl_over_fast', '—')}× | {r['partitioned_s']} | {r['ingest_check_ms_per_page']} | "
+            f"pyshacl: {r.get('pyshacl_same', '—')}, partitioned: {r['partitioned_same']} |"
+        )
     a.out.with_suffix(".md").write_text("\n".join(lines) + "\n")
 
 

@@ -60,12 +60,19 @@ def main(argv: list[str] | None = None) -> int:
             family = r["variant"].split("/")[0]
             by_variant[family][0] += r["expected"] == "linked"
             by_variant[family][1] += ok
-            if (m.status == "linked" and not ok) or (r["expected"] == "linked" and not ok) or (
-                r["expected"] != "linked" and m.status != r["expected"]
+            if (
+                (m.status == "linked" and not ok)
+                or (r["expected"] == "linked" and not ok)
+                or (r["expected"] != "linked" and m.status != r["expected"])
             ):
                 errors.append(
-                    {"page": r["page"], "name": r["name"], "expected": f"{r['expected']} {r['kind']} {r['insee']} {r['siren']}".strip(),
-                     "got": f"{m.status} {m.kind or ''} {m.insee or ''} {m.siren or ''}".strip(), "reason": m.reason}
+                    {
+                        "page": r["page"],
+                        "name": r["name"],
+                        "expected": f"{r['expected']} {r['kind']} {r['insee']} {r['siren']}".strip(),
+                        "got": f"{m.status} {m.kind or ''} {m.insee or ''} {m.siren or ''}".strip(),
+                        "reason": m.reason,
+                    }
                 )
     elapsed = time.perf_counter() - t0
     precision = correct / links if links else 1.0

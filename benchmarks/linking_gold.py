@@ -99,8 +99,15 @@ class Gold:
         self.page += 1
         for name, expected, kind, insee, siren, variant in entries:
             self.rows.append(
-                dict(page=f"p{self.page:04d}", name=name, expected=expected, kind=kind or "",
-                     insee=insee or "", siren=siren or "", variant=variant)
+                dict(
+                    page=f"p{self.page:04d}",
+                    name=name,
+                    expected=expected,
+                    kind=kind or "",
+                    insee=insee or "",
+                    siren=siren or "",
+                    variant=variant,
+                )
             )
 
     # -- entries ---------------------------------------------------------------------------------
@@ -113,8 +120,14 @@ class Gold:
             if dep is None:
                 style = "plain"
             else:
-                return (f"{text} ({self.rng.choice([dep[0], dep[1]])})", "linked", "commune", code, siren,
-                        f"commune/{style}/{spelling}")
+                return (
+                    f"{text} ({self.rng.choice([dep[0], dep[1]])})",
+                    "linked",
+                    "commune",
+                    code,
+                    siren,
+                    f"commune/{style}/{spelling}",
+                )
         if style != "plain":
             prefix = {"ville": "Ville", "mairie": "Mairie", "commune": "Commune"}[style]
             text = f"{prefix} {_commune_de(text)}"
@@ -141,7 +154,9 @@ class Gold:
 
     def dep_entry(self, r: list, style: str | None = None):
         code, name, _reg, _zone, liaison = r
-        style = style or self.rng.choice(["departement", "conseil-departemental", "conseil-general", "departement-code"])
+        style = style or self.rng.choice(
+            ["departement", "conseil-departemental", "conseil-general", "departement-code"]
+        )
         if style == "departement":
             text = "Département " + _de(name, liaison)
         elif style == "conseil-departemental":
@@ -208,7 +223,9 @@ class Gold:
         for e in self.ept:
             siren, name, _m = e
             style = rng.choice(["plain", "ept", "etablissement"])
-            text = {"plain": name, "ept": f"EPT {name}", "etablissement": f"Établissement public territorial {name}"}[style]
+            text = {"plain": name, "ept": f"EPT {name}", "etablissement": f"Établissement public territorial {name}"}[
+                style
+            ]
             text, spelling = _spellings(rng, text)
             self.add_page([(text, "linked", "ept", None, siren, f"ept/{style}/{spelling}")])
 
@@ -224,7 +241,8 @@ class Gold:
     def homonym_pages(self) -> None:
         rng = self.rng
         homs = sorted(
-            (k, rs) for k, rs in self.commune_by_key.items()
+            (k, rs)
+            for k, rs in self.commune_by_key.items()
             if len(rs) >= 2 and len({r[2] for r in rs}) == len(rs) and k not in self.taken
         )
         picked = rng.sample(homs, 96)
@@ -247,8 +265,12 @@ class Gold:
                 dep = rng.choice(free)
                 text, spelling = _spellings(rng, target[1])
                 cands = tuple(sorted(r[0] for r in rs))
-                self.add_page([(text, "ambiguous", "commune", "|".join(cands), None, f"homonym/unrelated-context/{spelling}"),
-                               self.dep_entry(dep)])
+                self.add_page(
+                    [
+                        (text, "ambiguous", "commune", "|".join(cands), None, f"homonym/unrelated-context/{spelling}"),
+                        self.dep_entry(dep),
+                    ]
+                )
                 continue
             if mode == "alone":
                 text, spelling = _spellings(rng, target[1])
@@ -257,7 +279,9 @@ class Gold:
                 continue
             entry = self.commune_entry(target, "plain")
             if mode == "epci":
-                epcis = [e for e in self.epci_of.get(target[0], []) if not any(r[0] in e[3] for r in rs if r is not target)]
+                epcis = [
+                    e for e in self.epci_of.get(target[0], []) if not any(r[0] in e[3] for r in rs if r is not target)
+                ]
                 if not epcis:
                     mode = "departement"
                 else:
@@ -283,13 +307,25 @@ class Gold:
         def grp(kind, e, text, v):
             return (text, "linked", kind, None, e[0], v)
 
-        self.add_page([com("16015", "Angoulême", "seed"),
-                       grp("epci", epci["CA du Grand Angoulême"], "Communauté d'agglomération du Grand Angoulême", "seed")])
-        self.add_page([com("93048", "Montreuil", "design/montreuil+est-ensemble"),
-                       grp("ept", ept["Est Ensemble"], "Est Ensemble", "design")])
+        self.add_page(
+            [
+                com("16015", "Angoulême", "seed"),
+                grp("epci", epci["CA du Grand Angoulême"], "Communauté d'agglomération du Grand Angoulême", "seed"),
+            ]
+        )
+        self.add_page(
+            [
+                com("93048", "Montreuil", "design/montreuil+est-ensemble"),
+                grp("ept", ept["Est Ensemble"], "Est Ensemble", "design"),
+            ]
+        )
         self.add_page([("Montreuil", "ambiguous", "commune", "28267|85148|93048", None, "design/montreuil-alone")])
-        self.add_page([com("59350", "Ville de Lille", "design"),
-                       grp("epci", epci["Métropole Européenne de Lille"], "Métropole Européenne de Lille", "design")])
+        self.add_page(
+            [
+                com("59350", "Ville de Lille", "design"),
+                grp("epci", epci["Métropole Européenne de Lille"], "Métropole Européenne de Lille", "design"),
+            ]
+        )
         self.add_page([("Département de la Charente", "linked", "departement", "16", None, "design")])
         self.add_page([("Région Bretagne", "linked", "region", "53", None, "design")])
         self.add_page([com("75056", "Paris", "trap/paris-commune")])
@@ -298,15 +334,27 @@ class Gold:
         self.add_page([("Nord", "linked", "departement", "59", None, "trap/nord-not-a-commune")])
         self.add_page([("Conseil départemental du Nord", "linked", "departement", "59", None, "trap")])
         self.add_page([("Vienne", "ambiguous", "", "38544|86", None, "trap/commune-or-departement")])
-        self.add_page([("Vienne", "linked", "departement", "86", None, "trap/departement-by-context"),
-                       com("86194", "Poitiers", "trap")])
+        self.add_page(
+            [
+                ("Vienne", "linked", "departement", "86", None, "trap/departement-by-context"),
+                com("86194", "Poitiers", "trap"),
+            ]
+        )
         self.add_page([com("38544", "Ville de Vienne", "trap/commune-by-prefix")])
         self.add_page([com("53147", "Mairie de Mayenne", "trap/commune-by-prefix")])
         self.add_page([("Département de la Mayenne", "linked", "departement", "53", None, "trap")])
-        self.add_page([com("93066", "Saint-Denis", "trap/homonym-ept-context"),
-                       grp("ept", ept["Plaine Commune"], "Plaine Commune", "trap")])
-        self.add_page([com("97411", "Saint-Denis", "trap/homonym-region-context"),
-                       ("Région Réunion", "linked", "region", "04", None, "trap")])
+        self.add_page(
+            [
+                com("93066", "Saint-Denis", "trap/homonym-ept-context"),
+                grp("ept", ept["Plaine Commune"], "Plaine Commune", "trap"),
+            ]
+        )
+        self.add_page(
+            [
+                com("97411", "Saint-Denis", "trap/homonym-region-context"),
+                ("Région Réunion", "linked", "region", "04", None, "trap"),
+            ]
+        )
         self.add_page([grp("epci", epci["CA du Grand Angoulême"], "GrandAngoulême", "trap/brand-spelling")])
         self.add_page([grp("epci", epci["CU du Grand Poitiers"], "Grand Poitiers", "trap/grand-x")])
         self.add_page([com("86194", "Poitiers", "trap/grand-x-vs-commune")])
@@ -321,19 +369,33 @@ class Gold:
         self.add_page([com("93048", "Montreuil-sous-Bois", "hard/usual-not-official-name")])
         self.add_page([com("97411", "Ville de Saint-Denis (La Réunion)", "hard/dep-name-hint")])
         self.add_page([grp("ept", ept["Est Ensemble"], "Communauté d'agglomération Est Ensemble", "hard/former-ca")])
-        self.add_page([grp("epci", epci["Eurométropole de Strasbourg"], "Communauté urbaine de Strasbourg", "hard/former-name")])
+        self.add_page(
+            [grp("epci", epci["Eurométropole de Strasbourg"], "Communauté urbaine de Strasbourg", "hard/former-name")]
+        )
         self.add_page([grp("epci", epci["Métropole Européenne de Lille"], "Lille Métropole", "hard/former-name")])
         self.add_page([("Conseil Général du Val-de-Marne", "linked", "departement", "94", None, "hard/former-name")])
         self.add_page([com("50129", "Ville de Cherbourg-Octeville", "hard/former-commune")])
         self.add_page([("Région Rhône-Alpes", "linked", "region", "84", None, "hard/former-region")])
         self.add_page([grp("epci", epci["CU Grand Besançon Métropole"], "Grand Besançon", "hard/short-name")])
-        self.add_page([com("59350", "Mairie de Lille - Direction des relations internationales", "hard/trailing-service")])
-        for text in ["Agence de l'Eau Adour Garonne", "Ministère de l'Europe et des Affaires étrangères",
-                     "Comité des Jumelages Angoulême - Villes Etrangères", "Musiques Métisses",
-                     "Maison des Peuples et de la Paix", "Collectivités et partenaires étrangers",
-                     "Association Angoulême Solidarité", "Syndicat mixte des eaux du Sud-Charente",
-                     "Ségou", "Intercommunalité Balanzan", "Collectivité européenne d'Alsace",
-                     "Cités Unies France", "Région de Ségou", "Conseil de cercle de Bougouni"]:
+        self.add_page(
+            [com("59350", "Mairie de Lille - Direction des relations internationales", "hard/trailing-service")]
+        )
+        for text in [
+            "Agence de l'Eau Adour Garonne",
+            "Ministère de l'Europe et des Affaires étrangères",
+            "Comité des Jumelages Angoulême - Villes Etrangères",
+            "Musiques Métisses",
+            "Maison des Peuples et de la Paix",
+            "Collectivités et partenaires étrangers",
+            "Association Angoulême Solidarité",
+            "Syndicat mixte des eaux du Sud-Charente",
+            "Ségou",
+            "Intercommunalité Balanzan",
+            "Collectivité européenne d'Alsace",
+            "Cités Unies France",
+            "Région de Ségou",
+            "Conseil de cercle de Bougouni",
+        ]:
             self.add_page([(text, "unmatched", "", None, None, "not-a-french-collectivite")])
 
 

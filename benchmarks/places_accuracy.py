@@ -57,31 +57,43 @@ def foreign(gold: Path) -> tuple[dict, list[str]]:
                 correct += 1
                 cat[3] += 1
         if got != want:
-            errors.append(f"{r['category']}: {r['name']!r} ({r['country']}{', ' + r['context'] if r['context'] else ''})"
-                          f": expected {want[0]} {want[1] or ''}, got {got[0]} {got[1] or ''}"
-                          f" [{m.status}: {m.reason or ''}]")
+            errors.append(
+                f"{r['category']}: {r['name']!r} ({r['country']}{', ' + r['context'] if r['context'] else ''})"
+                f": expected {want[0]} {want[1] or ''}, got {got[0]} {got[1] or ''}"
+                f" [{m.status}: {m.reason or ''}]"
+            )
     seconds = time.perf_counter() - t
-    out = {"rows": len(rows), "expected_assertions": expected, "assertions": made, "correct": correct,
-           "precision": round(correct / made, 4) if made else None,
-           "recall": round(correct / expected, 4) if expected else None,
-           "ms_per_name": round(1000 * seconds / max(1, len(rows)), 3),
-           "by_category": {k: dict(zip(("rows", "expected", "made", "correct"), v)) for k, v in sorted(by_cat.items())}}
+    out = {
+        "rows": len(rows),
+        "expected_assertions": expected,
+        "assertions": made,
+        "correct": correct,
+        "precision": round(correct / made, 4) if made else None,
+        "recall": round(correct / expected, 4) if expected else None,
+        "ms_per_name": round(1000 * seconds / max(1, len(rows)), 3),
+        "by_category": {k: dict(zip(("rows", "expected", "made", "correct"), v)) for k, v in sorted(by_cat.items())},
+    }
     return out, errors
 
 
 def french_share_cog() -> dict:
     data = refdata.cog()
     out = {}
-    for kind, rows, code_at, siren_at in (("commune", data["communes"], 0, None), ("epci", data["epci"], None, 0),
-                                          ("ept", data["ept"], None, 0), ("departement", data["departements"], 0, None),
-                                          ("region", data["regions"], 0, None)):
+    for kind, rows, code_at, siren_at in (
+        ("commune", data["communes"], 0, None),
+        ("epci", data["epci"], None, 0),
+        ("ept", data["ept"], None, 0),
+        ("departement", data["departements"], 0, None),
+        ("region", data["regions"], 0, None),
+    ):
         if kind in ("departement", "region"):
             rows = [r for r in rows if r[-2 if kind == "region" else -2] != "com"]
         n = placed = 0
         for r in rows:
             n += 1
-            m = places.place_french(kind, r[code_at] if code_at is not None else None,
-                                    r[siren_at] if siren_at is not None else None)
+            m = places.place_french(
+                kind, r[code_at] if code_at is not None else None, r[siren_at] if siren_at is not None else None
+            )
             placed += m is not None and m.place is not None
         out[kind] = {"total": n, "placed": placed, "share": round(placed / n, 4) if n else None}
     pop_all = sum(r[5] or 0 for r in data["communes"])
@@ -104,8 +116,11 @@ def french_share_store(path: Path) -> dict:
         n, p = int(row["n"].value), int(row["p"].value)
         out[row["kind"].value] = {"total": n, "placed": p, "share": round(p / n, 4) if n else None}
     tot = sum(v["total"] for v in out.values())
-    out["all"] = {"total": tot, "placed": sum(v["placed"] for v in out.values()),
-                  "share": round(sum(v["placed"] for v in out.values()) / tot, 4) if tot else None}
+    out["all"] = {
+        "total": tot,
+        "placed": sum(v["placed"] for v in out.values()),
+        "share": round(sum(v["placed"] for v in out.values()) / tot, 4) if tot else None,
+    }
     return out
 
 
@@ -139,10 +154,12 @@ def main() -> None:
             print("  " + e)
     ok = (result["precision"] or 0) >= TARGET_PRECISION and (result["recall"] or 0) >= TARGET_RECALL
     fc = result["french_cog"]
-    print(f"| places | {result['rows']} names | precision {100 * result['precision']:.2f} % "
-          f"({result['correct']}/{result['assertions']}) | recall {100 * result['recall']:.2f} % "
-          f"({result['correct']}/{result['expected_assertions']}) | communes placed {100 * fc['commune']['share']:.1f} % "
-          f"({100 * fc['commune']['population_share']:.1f} % of the population) | {'PASS' if ok else 'FAIL'} |")
+    print(
+        f"| places | {result['rows']} names | precision {100 * result['precision']:.2f} % "
+        f"({result['correct']}/{result['assertions']}) | recall {100 * result['recall']:.2f} % "
+        f"({result['correct']}/{result['expected_assertions']}) | communes placed {100 * fc['commune']['share']:.1f} % "
+        f"({100 * fc['commune']['population_share']:.1f} % of the population) | {'PASS' if ok else 'FAIL'} |"
+    )
     sys.exit(0 if ok else 1)
 
 

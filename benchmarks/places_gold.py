@@ -46,11 +46,20 @@ NOT_MUNICIPAL = ("PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH")
 # Countries with many Atlas partnerships, their label as pages write it, and the forms used there.
 FR_FORMS = ["", "", "Commune de ", "Ville de ", "Mairie de ", "Commune urbaine de ", "Municipalité de "]
 COUNTRIES = {
-    "ML": ("Mali", FR_FORMS), "BF": ("Burkina Faso", FR_FORMS), "SN": ("Sénégal", FR_FORMS),
-    "MG": ("Madagascar", FR_FORMS), "BJ": ("Bénin", FR_FORMS), "MA": ("Maroc", FR_FORMS),
-    "NE": ("Niger", FR_FORMS), "CM": ("Cameroun", FR_FORMS), "TN": ("Tunisie", FR_FORMS),
-    "HT": ("Haïti", FR_FORMS), "TG": ("Togo", FR_FORMS), "MR": ("Mauritanie", FR_FORMS),
-    "LB": ("Liban", FR_FORMS + ["Municipalité de "]), "CI": ("Côte d'Ivoire", FR_FORMS),
+    "ML": ("Mali", FR_FORMS),
+    "BF": ("Burkina Faso", FR_FORMS),
+    "SN": ("Sénégal", FR_FORMS),
+    "MG": ("Madagascar", FR_FORMS),
+    "BJ": ("Bénin", FR_FORMS),
+    "MA": ("Maroc", FR_FORMS),
+    "NE": ("Niger", FR_FORMS),
+    "CM": ("Cameroun", FR_FORMS),
+    "TN": ("Tunisie", FR_FORMS),
+    "HT": ("Haïti", FR_FORMS),
+    "TG": ("Togo", FR_FORMS),
+    "MR": ("Mauritanie", FR_FORMS),
+    "LB": ("Liban", FR_FORMS + ["Municipalité de "]),
+    "CI": ("Côte d'Ivoire", FR_FORMS),
     "VN": ("Viêt Nam", ["", "Ville de "]),
     "DE": ("Allemagne", ["", "Stadt ", "Gemeinde ", "Ville de "]),
     "PL": ("Pologne", ["", "Gmina ", "Miasto ", "Ville de "]),
@@ -60,46 +69,68 @@ COUNTRIES = {
     "CA": ("Canada", ["", "Ville de ", "City of ", "Municipalité de "]),
     "BR": ("Brésil", ["", "Prefeitura de ", "Municipalité de "]),
 }
-REGION_FORMS = {"FR": ["Région de ", "Conseil régional de ", "Région ", "Province de ", "Gouvernorat de "],
-                "other": ["Région de ", "Province de ", "Conseil régional de "]}
-GROUPINGS = ["Intercommunalité {x}", "Communauté de communes de {x}", "Syndicat intercommunal de {x}",
-             "Association des communes de {x}", "Union des communes de {x}"]
+REGION_FORMS = {
+    "FR": ["Région de ", "Conseil régional de ", "Région ", "Province de ", "Gouvernorat de "],
+    "other": ["Région de ", "Province de ", "Conseil régional de "],
+}
+GROUPINGS = [
+    "Intercommunalité {x}",
+    "Communauté de communes de {x}",
+    "Syndicat intercommunal de {x}",
+    "Association des communes de {x}",
+    "Union des communes de {x}",
+]
 SYL = ["ba", "bou", "ko", "ka", "ma", "sé", "go", "ni", "ta", "ra", "di", "dou", "la", "na", "sa", "fa", "kou"]
 
 # Written by hand: (name as an Atlas page may write it, country label, context, expected, GeoNames id).
 # Ids looked up in the shipped data and checked (name, division, coordinates) by hand.
 HAND = [
-    ("Ségou", "Mali", "", "linked", 2451478), ("Commune de Ségou", "Mali", "", "linked", 2451478),
-    ("Mairie de Ségou", "Mali", "", "linked", 2451478), ("SEGOU", "Mali", "", "linked", 2451478),
-    ("Commune urbaine de Kayes", "Mali", "", "linked", 2455518), ("Région de Kayes", "Mali", "", "placed", 2455518),
-    ("Conseil régional de Ségou", "Mali", "", "placed", 2451478), ("Cercle de Kita", "Mali", "", "placed", 2455216),
+    ("Ségou", "Mali", "", "linked", 2451478),
+    ("Commune de Ségou", "Mali", "", "linked", 2451478),
+    ("Mairie de Ségou", "Mali", "", "linked", 2451478),
+    ("SEGOU", "Mali", "", "linked", 2451478),
+    ("Commune urbaine de Kayes", "Mali", "", "linked", 2455518),
+    ("Région de Kayes", "Mali", "", "placed", 2455518),
+    ("Conseil régional de Ségou", "Mali", "", "placed", 2451478),
+    ("Cercle de Kita", "Mali", "", "placed", 2455216),
     ("Conseil de cercle de Bafoulabé", "Mali", "", "placed", 2460755),
-    ("Tombouctou", "Mali", "", "linked", 2449067), ("Commune de Tombouctou", "Mali", "", "linked", 2449067),
-    ("District de Bamako", "Mali", "", "placed", 2460596), ("Intercommunalité Balanzan", "Mali", "", "none", 0),
-    ("Kayes", "Congo", "", "linked", 2259383), ("Kayes", "Mali", "", "linked", 2455518),
+    ("Tombouctou", "Mali", "", "linked", 2449067),
+    ("Commune de Tombouctou", "Mali", "", "linked", 2449067),
+    ("District de Bamako", "Mali", "", "placed", 2460596),
+    ("Intercommunalité Balanzan", "Mali", "", "none", 0),
+    ("Kayes", "Congo", "", "linked", 2259383),
+    ("Kayes", "Mali", "", "linked", 2455518),
     ("Bobo Dioulasso", "Burkina Faso", "", "linked", 2362344),
     ("Commune de Ouahigouya", "Burkina Faso", "", "linked", 2357043),
-    ("Ville de Saint-Louis", "Sénégal", "", "linked", 2246452), ("Ville de Dakar", "Sénégal", "", "linked", 2253354),
+    ("Ville de Saint-Louis", "Sénégal", "", "linked", 2246452),
+    ("Ville de Dakar", "Sénégal", "", "linked", 2253354),
     ("Région de Dakar", "Sénégal", "", "placed", 2253354),
     ("Commune urbaine d'Antsirabe", "Madagascar", "", "linked", 1069166),
     ("Tananarive", "Madagascar", "", "linked", 1070940),
-    ("Mairie de Jacmel", "Haïti", "", "linked", 3723779), ("Alger", "Algérie", "", "linked", 2507480),
-    ("Le Caire", "Égypte", "", "linked", 360630), ("Beyrouth", "Liban", "", "linked", 276781),
-    ("Varsovie", "Pologne", "", "linked", 756135), ("Cracovie", "Pologne", "", "linked", 3094802),
-    ("Ville de Cologne", "Allemagne", "", "linked", 2886242), ("Aix-la-Chapelle", "Allemagne", "", "linked", 3247449),
+    ("Mairie de Jacmel", "Haïti", "", "linked", 3723779),
+    ("Alger", "Algérie", "", "linked", 2507480),
+    ("Le Caire", "Égypte", "", "linked", 360630),
+    ("Beyrouth", "Liban", "", "linked", 276781),
+    ("Varsovie", "Pologne", "", "linked", 756135),
+    ("Cracovie", "Pologne", "", "linked", 3094802),
+    ("Ville de Cologne", "Allemagne", "", "linked", 2886242),
+    ("Aix-la-Chapelle", "Allemagne", "", "linked", 3247449),
     ("Bethléem", "Territoires palestiniens", "", "linked", 284315),
     ("Hébron", "Territoires palestiniens", "", "linked", 285066),
-    ("Ville de Hanoï", "Viêt Nam", "", "linked", 1581130), ("Province de Hai Duong", "Viêt Nam", "", "placed", 1581326),
+    ("Ville de Hanoï", "Viêt Nam", "", "linked", 1581130),
+    ("Province de Hai Duong", "Viêt Nam", "", "placed", 1581326),
     ("Comune di Firenze", "Italie", "", "linked", 3176959),  # GeoNames: "Florence": a miss, measured
     ("Comune di Torino", "Italie", "", "linked", 3165524),  # GeoNames: "Turin": a miss, measured
     ("Stadt München", "Allemagne", "", "linked", 2867714),  # GeoNames: "Munich": a miss, measured
-    ("Ayuntamiento de Sevilla", "Espagne", "", "linked", 2510911), ("Séville", "Espagne", "", "linked", 2510911),
+    ("Ayuntamiento de Sevilla", "Espagne", "", "linked", 2510911),
+    ("Séville", "Espagne", "", "linked", 2510911),
     ("Gmina Kłodzko", "Pologne", "", "linked", 3096053),
     ("San José", "Costa Rica", "", "none", 0),  # two in Costa Rica
     ("Springfield", "États-Unis", "", "none", 0),  # twenty in the United States
     ("Région de Fès-Meknès", "Maroc", "", "placed", 2548885),
     ("Commune d'Ifrane", "Maroc", "Région de Fès-Meknès", "linked", 2546917),
-    ("Tabia", "Maroc", "", "none", 0), ("Syndicat intercommunal du Guidimakha", "Mali", "", "none", 0),
+    ("Tabia", "Maroc", "", "none", 0),
+    ("Syndicat intercommunal du Guidimakha", "Mali", "", "none", 0),
     ("Association des maires du Cercle de Yélimané", "Mali", "", "none", 0),
     ("Comité de jumelage de Ségou", "Mali", "", "none", 0),
 ]
@@ -138,17 +169,31 @@ def generate(seed: int) -> list[dict]:
     rows: list[dict] = []
 
     def add(name, country, context, expected, gid, category):
-        rows.append({"name": name, "country": country, "context": context, "expected": expected,
-                     "geonames_id": str(gid or ""), "category": category})
+        rows.append(
+            {
+                "name": name,
+                "country": country,
+                "context": context,
+                "expected": expected,
+                "geonames_id": str(gid or ""),
+                "category": category,
+            }
+        )
 
     for cc, (label, forms) in COUNTRIES.items():
         places = [r for r in by_country[cc] if r["feature_code"] not in NOT_MUNICIPAL]
         by_key: dict[str, list[dict]] = defaultdict(list)
         for r in places:
             by_key[fold(r["name"])].append(r)
-        big = sorted((r for r in places if len(by_key[fold(r["name"])]) == 1 and
-                      (r["feature_code"] in ("PPLA", "PPLA2", "PPLC") or int(r["population"] or 0) >= 20000)),
-                     key=lambda r: int(r["geonames_id"]))
+        big = sorted(
+            (
+                r
+                for r in places
+                if len(by_key[fold(r["name"])]) == 1
+                and (r["feature_code"] in ("PPLA", "PPLA2", "PPLC") or int(r["population"] or 0) >= 20000)
+            ),
+            key=lambda r: int(r["geonames_id"]),
+        )
         for r in rng.sample(big, min(9, len(big))):
             add(_variant(rng, rng.choice(forms) + r["name"]), label, "", "linked", r["geonames_id"], "town")
         homonyms = sorted(k for k, v in by_key.items() if len(v) > 1)
@@ -161,26 +206,57 @@ def generate(seed: int) -> list[dict]:
                 divs[f"{cc}.{c['admin1']}"].append(c)
             for div, cs in sorted(divs.items()):
                 if len(cs) == 1 and div in admin1 and len(fold(admin1[div])) > 3:
-                    add(rng.choice(forms) + cs[0]["name"], label, "Région de " + admin1[div], "linked",
-                        cs[0]["geonames_id"], "homonym-settled-by-page")
+                    add(
+                        rng.choice(forms) + cs[0]["name"],
+                        label,
+                        "Région de " + admin1[div],
+                        "linked",
+                        cs[0]["geonames_id"],
+                        "homonym-settled-by-page",
+                    )
                     break
         # Regions named like their capital: the first-level division whose seat has its name.
-        seats = [r for r in places if r["feature_code"] in ("PPLA", "PPLC") and
-                 fold(admin1.get(f"{cc}.{r['admin1']}", "")) == fold(r["name"])
-                 and sum(1 for s in places if s["feature_code"] in ("PPLA", "PPLC") and s["admin1"] == r["admin1"]) == 1]
+        seats = [
+            r
+            for r in places
+            if r["feature_code"] in ("PPLA", "PPLC")
+            and fold(admin1.get(f"{cc}.{r['admin1']}", "")) == fold(r["name"])
+            and sum(1 for s in places if s["feature_code"] in ("PPLA", "PPLC") and s["admin1"] == r["admin1"]) == 1
+        ]
         rforms = REGION_FORMS["FR" if forms is FR_FORMS else "other"]
         for r in rng.sample(seats, min(3, len(seats))):
-            add(rng.choice(rforms) + admin1[f"{cc}.{r['admin1']}"], label, "", "placed", r["geonames_id"],
-                "region-named-like-capital")
+            add(
+                rng.choice(rforms) + admin1[f"{cc}.{r['admin1']}"],
+                label,
+                "",
+                "placed",
+                r["geonames_id"],
+                "region-named-like-capital",
+            )
         # Regions with another name than their seat's ("Région du Centre-Nord", seat Kaya): at the seat.
-        others = [r for r in places if r["feature_code"] in ("PPLA", "PPLC") and r not in seats
-                  and fold(admin1.get(f"{cc}.{r['admin1']}", r["name"])) != fold(r["name"])
-                  and sum(1 for s in places if s["feature_code"] in ("PPLA", "PPLC") and s["admin1"] == r["admin1"]) == 1
-                  and sum(1 for k, v in admin1.items() if k.startswith(cc + ".")
-                          and fold(v) == fold(admin1[f"{cc}.{r['admin1']}"])) == 1]
+        others = [
+            r
+            for r in places
+            if r["feature_code"] in ("PPLA", "PPLC")
+            and r not in seats
+            and fold(admin1.get(f"{cc}.{r['admin1']}", r["name"])) != fold(r["name"])
+            and sum(1 for s in places if s["feature_code"] in ("PPLA", "PPLC") and s["admin1"] == r["admin1"]) == 1
+            and sum(
+                1
+                for k, v in admin1.items()
+                if k.startswith(cc + ".") and fold(v) == fold(admin1[f"{cc}.{r['admin1']}"])
+            )
+            == 1
+        ]
         for r in rng.sample(others, min(2, len(others))):
-            add(rng.choice(rforms) + admin1[f"{cc}.{r['admin1']}"], label, "", "placed", r["geonames_id"],
-                "region-other-name")
+            add(
+                rng.choice(rforms) + admin1[f"{cc}.{r['admin1']}"],
+                label,
+                "",
+                "placed",
+                r["geonames_id"],
+                "region-other-name",
+            )
         for r in rng.sample(big, min(2, len(big))):
             add(rng.choice(GROUPINGS).format(x=r["name"]), label, "", "none", "", "grouping")
         keys = set(by_key)

@@ -82,14 +82,23 @@ def machine() -> dict:
     for mod in ("pyoxigraph", "rdflib", "pyshacl"):
         try:
             from importlib.metadata import version
+
             versions[mod] = version(mod)
         except Exception:
             versions[mod] = None
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "os": platform.platform(),
-            "python": platform.python_version(), "versions": versions, "commit": commit,
-            "filesystem_of_work": _fs_type(HERE / "out")}
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions,
+        "commit": commit,
+        "filesystem_of_work": _fs_type(HERE / "out"),
+    }
 
 
 def _fs_type(path: Path) -> str:
@@ -148,8 +157,10 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     th.start()
     out_chunks: list[bytes] = []
     err_chunks: list[bytes] = []
-    readers = [threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True),
-               threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)]
+    readers = [
+        threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True),
+        threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True),
+    ]
     for r in readers:
         r.start()
     _, status, ru = os.wait4(proc.pid, 0)
@@ -159,10 +170,16 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     for r in readers:
         r.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "cpu_main_s": main_cpu[0], "rss_main_mb": ru.ru_maxrss / 1024,
-            "rss_tree_mb": peak[0] / 1024, "rc": proc.returncode,
-            "stdout": b"".join(out_chunks).decode("utf-8", "replace"),
-            "stderr": b"".join(err_chunks).decode("utf-8", "replace")}
+    return {
+        "wall_s": wall,
+        "cpu_s": ru.ru_utime + ru.ru_stime,
+        "cpu_main_s": main_cpu[0],
+        "rss_main_mb": ru.ru_maxrss / 1024,
+        "rss_tree_mb": peak[0] / 1024,
+        "rc": proc.returncode,
+        "stdout": b"".join(out_chunks).decode("utf-8", "replace"),
+        "stderr": b"".join(err_chunks).decode("utf-8", "replace"),
+    }
 
 
 def du_mb(path: Path) -> float:
@@ -179,8 +196,10 @@ def corpus(work: Path, n: int, seed: int) -> Path:
         return out
     shutil.rmtree(out, ignore_errors=True)
     log(f"generating {n} synthetic pages in {out}")
-    subprocess.run([sys.executable, str(HERE / "synth.py"), "--partnerships", str(n), "--seed", str(seed),
-                    "--out", str(out)], check=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "synth.py"), "--partnerships", str(n), "--seed", str(seed), "--out", str(out)],
+        check=True,
+    )
     marker.write_text(stamp)
     return out
 
@@ -198,8 +217,10 @@ def bench_ingest(n: int, pages: Path, work: Path, repeat: int, with_validation: 
         m["loadavg_before"] = la
         m.pop("stdout"), m.pop("stderr")
         runs.append(m)
-        log(f"ingest {n}: run {k + 1}/{repeat} {m['wall_s']:.1f} s, cpu {m['cpu_s']:.1f} s, "
-            f"rss main {m['rss_main_mb']:.0f} MB, tree {m['rss_tree_mb']:.0f} MB (load {la})")
+        log(
+            f"ingest {n}: run {k + 1}/{repeat} {m['wall_s']:.1f} s, cpu {m['cpu_s']:.1f} s, "
+            f"rss main {m['rss_main_mb']:.0f} MB, tree {m['rss_tree_mb']:.0f} MB (load {la})"
+        )
     from coopgraph.store import Store
 
     with Store(store, read_only=True) as s:
@@ -208,10 +229,16 @@ def bench_ingest(n: int, pages: Path, work: Path, repeat: int, with_validation: 
         personal = s.personal_count()
     wall = statistics.median(r["wall_s"] for r in runs)
     row = {
-        "pages": n, "loaded": loaded, "triples": triples, "personal_triples": personal, "runs": runs,
-        "wall_s": round(wall, 2), "cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 2),
+        "pages": n,
+        "loaded": loaded,
+        "triples": triples,
+        "personal_triples": personal,
+        "runs": runs,
+        "wall_s": round(wall, 2),
+        "cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 2),
         "cpu_main_s": round(statistics.median(r["cpu_main_s"] for r in runs), 2),
-        "pages_per_s": round(loaded / wall, 1), "triples_per_s": round(triples / wall),
+        "pages_per_s": round(loaded / wall, 1),
+        "triples_per_s": round(triples / wall),
         "rss_main_mb": round(max(r["rss_main_mb"] for r in runs)),
         "rss_tree_mb": round(max(r["rss_tree_mb"] for r in runs)),
         "store_mb": round(du_mb(store), 1),
@@ -220,9 +247,13 @@ def bench_ingest(n: int, pages: Path, work: Path, repeat: int, with_validation: 
         vstore = work / f"store-{n}-validated"
         shutil.rmtree(vstore, ignore_errors=True)
         m = measure([coopgraph_exe(), "ingest", "-q", "--store", str(vstore), str(pages)])
-        row["validated"] = {"wall_s": round(m["wall_s"], 2), "cpu_s": round(m["cpu_s"], 2), "rc": m["rc"],
-                            "pages_per_s": round(loaded / m["wall_s"], 1),
-                            "rss_tree_mb": round(m["rss_tree_mb"])}
+        row["validated"] = {
+            "wall_s": round(m["wall_s"], 2),
+            "cpu_s": round(m["cpu_s"], 2),
+            "rc": m["rc"],
+            "pages_per_s": round(loaded / m["wall_s"], 1),
+            "rss_tree_mb": round(m["rss_tree_mb"]),
+        }
         log(f"ingest {n} with validation: {m['wall_s']:.1f} s")
         shutil.rmtree(vstore, ignore_errors=True)
     return row, store
@@ -253,9 +284,25 @@ def bench_queries(n: int, store: Path, work: Path, baselines: bool, repeat: int)
     out = work / f"queries-{n}"
     out.mkdir(parents=True, exist_ok=True)
     if script.exists():
-        cmd = [sys.executable, str(script), "--store", str(store), "--work", str(out), "--out", str(out),
-               "--no-virtuoso", "--repeat", str(max(repeat, 15)), "--cold-repeat", "5", "--rdflib-repeat", "1",
-               "--rdflib-timeout", "30"]
+        cmd = [
+            sys.executable,
+            str(script),
+            "--store",
+            str(store),
+            "--work",
+            str(out),
+            "--out",
+            str(out),
+            "--no-virtuoso",
+            "--repeat",
+            str(max(repeat, 15)),
+            "--cold-repeat",
+            "5",
+            "--rdflib-repeat",
+            "1",
+            "--rdflib-timeout",
+            "30",
+        ]
         if not baselines:
             cmd.append("--no-rdflib")
         p = subprocess.run(cmd, capture_output=True, text=True)
@@ -303,12 +350,27 @@ def bench_dumps(n: int, store: Path, work: Path, baselines: bool, repeat: int) -
                 s.dump(fh, fmt, use_cache=False)
             from_db = time.perf_counter() - t
             target.with_suffix(".db." + ext).unlink()
-            row[fmt] = {"wall_s": round(wall, 2), "triples_per_s": round(triples / wall),
-                        "mb_per_s": round(size / 2**20 / wall, 1), "size_mb": round(size / 2**20, 1),
-                        "from_database_s": round(from_db, 2), "database_over_cache": round(from_db / wall, 1)}
+            row[fmt] = {
+                "wall_s": round(wall, 2),
+                "triples_per_s": round(triples / wall),
+                "mb_per_s": round(size / 2**20 / wall, 1),
+                "size_mb": round(size / 2**20, 1),
+                "from_database_s": round(from_db, 2),
+                "database_over_cache": round(from_db / wall, 1),
+            }
             log(f"dump {n} {fmt}: {wall:.2f} s in-process ({from_db:.2f} s read from the database)")
-    m = measure([coopgraph_exe(), "dump", "--store", str(store), "--format", "turtle", "-o",
-                 str(target.with_suffix(".cli.ttl"))])
+    m = measure(
+        [
+            coopgraph_exe(),
+            "dump",
+            "--store",
+            str(store),
+            "--format",
+            "turtle",
+            "-o",
+            str(target.with_suffix(".cli.ttl")),
+        ]
+    )
     row["turtle"]["process_wall_s"] = round(m["wall_s"], 2)
     target.with_suffix(".cli.ttl").unlink(missing_ok=True)
     if baselines:
@@ -340,9 +402,11 @@ def gathered(results: Path) -> dict:
     for name in ("validate", "queries", "publish"):
         js, md = results / f"{name}.json", results / f"{name}.md"
         if md.exists():
-            out[name] = {"written": dt.datetime.fromtimestamp(md.stat().st_mtime).isoformat(timespec="minutes"),
-                         "markdown": md.read_text(encoding="utf-8"),
-                         "json": json.loads(js.read_text(encoding="utf-8")) if js.exists() else None}
+            out[name] = {
+                "written": dt.datetime.fromtimestamp(md.stat().st_mtime).isoformat(timespec="minutes"),
+                "markdown": md.read_text(encoding="utf-8"),
+                "json": json.loads(js.read_text(encoding="utf-8")) if js.exists() else None,
+            }
     return out
 
 
@@ -367,83 +431,136 @@ def verdicts(report: dict) -> list[tuple[str, str, str]]:
     for n, key in ((15000, "ingest_15000_s"), (150000, "ingest_150000_s")):
         r = sizes.get(n, {}).get("ingest")
         if r:
-            out.append((f"ingest {n:,} pages < {TARGETS[key]:.0f} s", f"{r['wall_s']} s", ok(r["wall_s"] < TARGETS[key])))
-            out.append((f"ingest {n:,}: peak RSS < 1.5 GB", f"{r['rss_tree_mb']} MB (tree), {r['rss_main_mb']} MB (main)",
-                        ok(r["rss_tree_mb"] < TARGETS["ingest_rss_mb"])))
+            out.append(
+                (f"ingest {n:,} pages < {TARGETS[key]:.0f} s", f"{r['wall_s']} s", ok(r["wall_s"] < TARGETS[key]))
+            )
+            out.append(
+                (
+                    f"ingest {n:,}: peak RSS < 1.5 GB",
+                    f"{r['rss_tree_mb']} MB (tree), {r['rss_main_mb']} MB (main)",
+                    ok(r["rss_tree_mb"] < TARGETS["ingest_rss_mb"]),
+                )
+            )
     for n, limit in TARGETS["query_warm_ms"].items():
         q = sizes.get(n, {}).get("queries", {}).get("queries")
         if q:
             worst = max(q.items(), key=lambda kv: kv[1]["warm_ms"])
-            out.append((f"every saved query warm < {limit:.0f} ms at {n:,}", f"slowest {worst[0]} {worst[1]['warm_ms']} ms",
-                        ok(worst[1]["warm_ms"] < limit)))
+            out.append(
+                (
+                    f"every saved query warm < {limit:.0f} ms at {n:,}",
+                    f"slowest {worst[0]} {worst[1]['warm_ms']} ms",
+                    ok(worst[1]["warm_ms"] < limit),
+                )
+            )
     g = report.get("gathered", {})
     gq = (g.get("queries") or {}).get("json") or {}
     for n, limit in TARGETS["query_warm_ms"].items():
         if gq.get("partnerships") == n and not sizes.get(n, {}).get("queries") and gq.get("queries"):
             worst = max(gq["queries"].items(), key=lambda kv: kv[1]["warm_ms"])
             over = sum(1 for q in gq["queries"].values() if q["warm_ms"] >= limit)
-            out.append((f"every saved query warm < {limit:.0f} ms at {n:,} (bench_queries.py's run)",
-                        f"slowest {worst[0]} {worst[1]['warm_ms']} ms; {over} of {len(gq['queries'])} over",
-                        ok(over == 0)))
+            out.append(
+                (
+                    f"every saved query warm < {limit:.0f} ms at {n:,} (bench_queries.py's run)",
+                    f"slowest {worst[0]} {worst[1]['warm_ms']} ms; {over} of {len(gq['queries'])} over",
+                    ok(over == 0),
+                )
+            )
     gv = (g.get("validate") or {}).get("json") or {}
     if not sizes.get(15000, {}).get("validate"):
         for r in gv.get("runs", []):
             if r.get("ratio_pyshacl_over_fast"):
-                out.append((f"full validation ≥ 10× faster than pyshacl (bench_validate.py's run at {r['partnerships']:,}; "
-                            "15,000 not measured: pyshacl alone would take hours)",
-                            f"{r['ratio_pyshacl_over_fast']}× ({r['fast_s']} s against {r['pyshacl_s']} s)",
-                            ok(r["ratio_pyshacl_over_fast"] >= TARGETS["validate_speedup_15000"])))
+                out.append(
+                    (
+                        f"full validation ≥ 10× faster than pyshacl (bench_validate.py's run at {r['partnerships']:,}; "
+                        "15,000 not measured: pyshacl alone would take hours)",
+                        f"{r['ratio_pyshacl_over_fast']}× ({r['fast_s']} s against {r['pyshacl_s']} s)",
+                        ok(r["ratio_pyshacl_over_fast"] >= TARGETS["validate_speedup_15000"]),
+                    )
+                )
     v = sizes.get(15000, {}).get("validate")
     if v and v.get("ratio_pyshacl_over_fast"):
-        out.append(("full validation at 15,000 ≥ 10× faster than pyshacl", f"{v['ratio_pyshacl_over_fast']}×",
-                    ok(v["ratio_pyshacl_over_fast"] >= TARGETS["validate_speedup_15000"])))
+        out.append(
+            (
+                "full validation at 15,000 ≥ 10× faster than pyshacl",
+                f"{v['ratio_pyshacl_over_fast']}×",
+                ok(v["ratio_pyshacl_over_fast"] >= TARGETS["validate_speedup_15000"]),
+            )
+        )
     d = sizes.get(15000, {}).get("dumps")
     if d:
-        out.append(("Turtle dump of the 15,000 store < 5 s", f"{d['turtle']['wall_s']} s",
-                    ok(d["turtle"]["wall_s"] < TARGETS["turtle_dump_15000_s"])))
+        out.append(
+            (
+                "Turtle dump of the 15,000 store < 5 s",
+                f"{d['turtle']['wall_s']} s",
+                ok(d["turtle"]["wall_s"] < TARGETS["turtle_dump_15000_s"]),
+            )
+        )
     return out
 
 
 def markdown(report: dict) -> str:
     m = report["machine"]
-    L = ["# coopgraph benchmarks", "",
-         f"Run {report['started']} → {report['finished']}, commit `{m['commit']}`. Machine: {m['cpu']}, "
-         f"{m['cores']} cores, {m['memory_mb'] // 1024} GB RAM, {m['filesystem_of_work']} file system; Python "
-         f"{m['python']}, pyoxigraph {m['versions']['pyoxigraph']}, rdflib {m['versions']['rdflib']}, "
-         f"pyshacl {m['versions']['pyshacl']}. Load average at start {report['loadavg_start']}, at end "
-         f"{report['loadavg_end']} (the machine is shared: compare ratios measured in the same run).", "",
-         "All data is **synthetic** (benchmarks/synth.py, seed "
-         f"{report['seed']}): never real Atlas data. Times are wall-clock medians of {report['repeat']} runs "
-         "unless said otherwise.", ""]
+    L = [
+        "# coopgraph benchmarks",
+        "",
+        f"Run {report['started']} → {report['finished']}, commit `{m['commit']}`. Machine: {m['cpu']}, "
+        f"{m['cores']} cores, {m['memory_mb'] // 1024} GB RAM, {m['filesystem_of_work']} file system; Python "
+        f"{m['python']}, pyoxigraph {m['versions']['pyoxigraph']}, rdflib {m['versions']['rdflib']}, "
+        f"pyshacl {m['versions']['pyshacl']}. Load average at start {report['loadavg_start']}, at end "
+        f"{report['loadavg_end']} (the machine is shared: compare ratios measured in the same run).",
+        "",
+        "All data is **synthetic** (benchmarks/synth.py, seed "
+        f"{report['seed']}): never real Atlas data. Times are wall-clock medians of {report['repeat']} runs "
+        "unless said otherwise.",
+        "",
+    ]
     L += ["## Targets", "", "| target | measured | |", "|---|---|---|"]
     L += [f"| {a} | {b} | {c} |" for a, b, c in verdicts(report)]
-    L += ["", "## Ingest (`coopgraph ingest --no-validate`, whole process, fresh store)", "",
-          "| pages | wall s | pages/s | triples | triples/s | CPU s all / main | peak RSS main / tree MB | store MB | with validation s |",
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    L += [
+        "",
+        "## Ingest (`coopgraph ingest --no-validate`, whole process, fresh store)",
+        "",
+        "| pages | wall s | pages/s | triples | triples/s | CPU s all / main | peak RSS main / tree MB | store MB | with validation s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in report["sizes"]:
         r = s.get("ingest")
         if r:
-            L.append(f"| {r['loaded']:,} | {r['wall_s']} | {_fmt(r['pages_per_s'])} | {r['triples']:,} | "
-                     f"{r['triples_per_s']:,} | {r['cpu_s']} / {r['cpu_main_s']} | {r['rss_main_mb']} / {r['rss_tree_mb']} | {r['store_mb']} | "
-                     f"{r.get('validated', {}).get('wall_s', '—')} |")
-    L += ["", "Peak RSS: *main* is the ingest process itself; *tree* adds its worker processes, sampled every "
-          "50 ms, counting pages they share with the main process in each (an upper bound).", ""]
+            L.append(
+                f"| {r['loaded']:,} | {r['wall_s']} | {_fmt(r['pages_per_s'])} | {r['triples']:,} | "
+                f"{r['triples_per_s']:,} | {r['cpu_s']} / {r['cpu_main_s']} | {r['rss_main_mb']} / {r['rss_tree_mb']} | {r['store_mb']} | "
+                f"{r.get('validated', {}).get('wall_s', '—')} |"
+            )
+    L += [
+        "",
+        "Peak RSS: *main* is the ingest process itself; *tree* adds its worker processes, sampled every "
+        "50 ms, counting pages they share with the main process in each (an upper bound).",
+        "",
+    ]
     if any(s.get("validate") for s in report["sizes"]):
-        L += ["## Validation (full store)", "",
-              "| partnerships | triples | fast engine s | pyshacl whole graph s | ratio | same results | per-page check ms |",
-              "|---:|---:|---:|---:|---:|---|---:|"]
+        L += [
+            "## Validation (full store)",
+            "",
+            "| partnerships | triples | fast engine s | pyshacl whole graph s | ratio | same results | per-page check ms |",
+            "|---:|---:|---:|---:|---:|---|---:|",
+        ]
     for s in report["sizes"]:
         v = s.get("validate")
         if v:
-            L.append(f"| {s['pages']:,} | {_fmt(v.get('triples'))} | {v.get('fast_s')} | {v.get('pyshacl_s', 'not measured')} | "
-                     f"{_fmt(v.get('ratio_pyshacl_over_fast'), '×') if v.get('ratio_pyshacl_over_fast') else '—'} | "
-                     f"{v.get('pyshacl_same', '—')} | {v.get('ingest_check_ms_per_page', '—')} |")
+            L.append(
+                f"| {s['pages']:,} | {_fmt(v.get('triples'))} | {v.get('fast_s')} | {v.get('pyshacl_s', 'not measured')} | "
+                f"{_fmt(v.get('ratio_pyshacl_over_fast'), '×') if v.get('ratio_pyshacl_over_fast') else '—'} | "
+                f"{v.get('pyshacl_same', '—')} | {v.get('ingest_check_ms_per_page', '—')} |"
+            )
     L += ["", "## Saved queries (median ms)", ""]
     sizes_q = [s for s in report["sizes"] if s.get("queries", {}).get("queries")]
     if sizes_q:
         names = list(sizes_q[0]["queries"]["queries"])
-        head = "| query | " + " | ".join(f"warm {s['pages']:,} | cold {s['pages']:,} | rdflib {s['pages']:,}"
-                                          for s in sizes_q) + " |"
+        head = (
+            "| query | "
+            + " | ".join(f"warm {s['pages']:,} | cold {s['pages']:,} | rdflib {s['pages']:,}" for s in sizes_q)
+            + " |"
+        )
         L += [head, "|---|" + "---:|" * (3 * len(sizes_q))]
         for name in names:
             cells = []
@@ -451,34 +568,52 @@ def markdown(report: dict) -> str:
                 q = s["queries"]["queries"].get(name, {})
                 cells += [_fmt(q.get("warm_ms")), _fmt(q.get("cold_process_ms")), _fmt(q.get("rdflib_ms"))]
             L.append(f"| {name} | " + " | ".join(cells) + " |")
-        L += ["", "warm: in-process on the open embedded store, query + reading every row; cold: a whole "
-              "`coopgraph query NAME --format csv` process (Python start-up included); rdflib: the same text on an "
-              "in-memory rdflib Graph of the same triples (one run)."]
-    L += ["", "## Dumps", "",
-          "coopgraph s: `Store.dump` from the N-Triples cache (the default); database s: the same dump "
-          "read from the on-disk database (the cache bypassed), in the same run.", "",
-          "| partnerships | format | coopgraph s | triples/s | MB/s | size MB | `coopgraph dump` process s | database s | database / coopgraph | rdflib s | rdflib / coopgraph |",
-          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        L += [
+            "",
+            "warm: in-process on the open embedded store, query + reading every row; cold: a whole "
+            "`coopgraph query NAME --format csv` process (Python start-up included); rdflib: the same text on an "
+            "in-memory rdflib Graph of the same triples (one run).",
+        ]
+    L += [
+        "",
+        "## Dumps",
+        "",
+        "coopgraph s: `Store.dump` from the N-Triples cache (the default); database s: the same dump "
+        "read from the on-disk database (the cache bypassed), in the same run.",
+        "",
+        "| partnerships | format | coopgraph s | triples/s | MB/s | size MB | `coopgraph dump` process s | database s | database / coopgraph | rdflib s | rdflib / coopgraph |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for s in report["sizes"]:
         d = s.get("dumps")
         if d:
             for fmt in ("turtle", "ntriples"):
                 x = d[fmt]
-                L.append(f"| {s['pages']:,} | {fmt} | {x['wall_s']} | {x['triples_per_s']:,} | {x['mb_per_s']} | "
-                         f"{x['size_mb']} | {x.get('process_wall_s', '—')} | {x.get('from_database_s', '—')} | "
-                         f"{_fmt(x.get('database_over_cache'), '×') if x.get('database_over_cache') else '—'} | "
-                         f"{x.get('rdflib_s', 'not measured')} | "
-                         f"{_fmt(x.get('rdflib_over_coopgraph'), '×') if x.get('rdflib_over_coopgraph') else '—'} |")
+                L.append(
+                    f"| {s['pages']:,} | {fmt} | {x['wall_s']} | {x['triples_per_s']:,} | {x['mb_per_s']} | "
+                    f"{x['size_mb']} | {x.get('process_wall_s', '—')} | {x.get('from_database_s', '—')} | "
+                    f"{_fmt(x.get('database_over_cache'), '×') if x.get('database_over_cache') else '—'} | "
+                    f"{x.get('rdflib_s', 'not measured')} | "
+                    f"{_fmt(x.get('rdflib_over_coopgraph'), '×') if x.get('rdflib_over_coopgraph') else '—'} |"
+                )
     skipped = [s["pages"] for s in report["sizes"] if s["pages"] > report["baselines_up_to"]]
     if skipped:
-        L += ["", f"Baselines (pyshacl, rdflib) not measured at {', '.join(f'{n:,}' for n in skipped)} partnerships: "
-              "each would take far longer than a few minutes (and rdflib needs several GB per million triples); "
-              f"they are measured up to {report['baselines_up_to']:,}."]
+        L += [
+            "",
+            f"Baselines (pyshacl, rdflib) not measured at {', '.join(f'{n:,}' for n in skipped)} partnerships: "
+            "each would take far longer than a few minutes (and rdflib needs several GB per million triples); "
+            f"they are measured up to {report['baselines_up_to']:,}.",
+        ]
     for name, g in report.get("gathered", {}).items():
         body = g["markdown"].splitlines()
         title = body[0].lstrip("# ").strip() if body and body[0].startswith("#") else name
-        L += ["", f"## From benchmarks/results/{name}.md (bench_{name}.py, written {g['written']})", "",
-              f"*{title}*", ""] + [("#" + x if x.startswith("#") else x) for x in body[1:]]
+        L += [
+            "",
+            f"## From benchmarks/results/{name}.md (bench_{name}.py, written {g['written']})",
+            "",
+            f"*{title}*",
+            "",
+        ] + [("#" + x if x.startswith("#") else x) for x in body[1:]]
     if report.get("notes"):
         L += ["", "## Notes", ""] + [f"- {x}" for x in report["notes"]]
     return "\n".join(L) + "\n"
@@ -489,26 +624,50 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1500, 15000])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median); 1 above 15,000")
-    ap.add_argument("--baselines-up-to", type=int, default=1500,
-                    help="measure pyshacl and rdflib baselines only up to this many partnerships")
-    ap.add_argument("--validated-ingest-up-to", type=int, default=1500,
-                    help="also time an ingest with per-page validation up to this size (slow: minutes at 15,000)")
-    ap.add_argument("--partitioned-up-to", type=int, default=1500,
-                    help="run bench_validate.py's per-partnership pass up to this size (slow: minutes at 15,000)")
-    ap.add_argument("--only", nargs="+", choices=["ingest", "validate", "queries", "dumps"],
-                    default=["ingest", "validate", "queries", "dumps"])
+    ap.add_argument(
+        "--baselines-up-to",
+        type=int,
+        default=1500,
+        help="measure pyshacl and rdflib baselines only up to this many partnerships",
+    )
+    ap.add_argument(
+        "--validated-ingest-up-to",
+        type=int,
+        default=1500,
+        help="also time an ingest with per-page validation up to this size (slow: minutes at 15,000)",
+    )
+    ap.add_argument(
+        "--partitioned-up-to",
+        type=int,
+        default=1500,
+        help="run bench_validate.py's per-partnership pass up to this size (slow: minutes at 15,000)",
+    )
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        choices=["ingest", "validate", "queries", "dumps"],
+        default=["ingest", "validate", "queries", "dumps"],
+    )
     ap.add_argument("--work", type=Path, default=HERE / "out")
     ap.add_argument("--results", type=Path, default=HERE / "results")
     ap.add_argument("--note", action="append", default=[], help="a line for the report's notes")
-    ap.add_argument("--merge", action="store_true",
-                    help="keep the parts of results/run.json that this run does not measure")
+    ap.add_argument(
+        "--merge", action="store_true", help="keep the parts of results/run.json that this run does not measure"
+    )
     a = ap.parse_args(argv)
 
     work = a.work / "run"
     work.mkdir(parents=True, exist_ok=True)
-    report = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(), "seed": a.seed,
-              "repeat": a.repeat, "baselines_up_to": a.baselines_up_to, "loadavg_start": loadavg(),
-              "sizes": [], "notes": a.note}
+    report = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "seed": a.seed,
+        "repeat": a.repeat,
+        "baselines_up_to": a.baselines_up_to,
+        "loadavg_start": loadavg(),
+        "sizes": [],
+        "notes": a.note,
+    }
     previous = {}
     if a.merge and (a.results / "run.json").exists():
         old = json.loads((a.results / "run.json").read_text(encoding="utf-8"))

@@ -16,6 +16,7 @@ foreign localities, associations, amounts and texts are invented.
 Deterministic: same arguments -> same bytes (each page has its own RNG seeded from (seed, index),
 so the output does not depend on the number of worker processes).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,47 +113,277 @@ SUB_ODD: dict[str, list[str]] = {
 STATUSES_RUNNING = "En cours"
 STATUS_DONE = "Terminé"
 FORMS = ["Projet de coopération décentralisée"] * 14 + [
-    "Accord de coopération décentralisée", "Jumelage-coopération", "Action extérieure ponctuelle"]
+    "Accord de coopération décentralisée",
+    "Jumelage-coopération",
+    "Action extérieure ponctuelle",
+]
 
-EMBASSY_ROLES = ["Correspondant coopération décentralisée", "Conseiller de coopération et d'action culturelle",
-                 "Attaché de coopération", "Conseiller adjoint de coopération et d'action culturelle"]
-FIRST_NAMES_FR = ["Emma", "Nadege", "Julien", "Claire", "Thomas", "Sophie", "Nicolas", "Camille", "Pierre",
-                  "Isabelle", "Antoine", "Marion", "Laurent", "Helene", "Olivier", "Aurelie", "Mathieu",
-                  "Celine", "Francois", "Lucie", "Guillaume", "Anne", "Benoit", "Elodie", "Vincent", "Pauline",
-                  "Sebastien", "Charlotte", "Damien", "Juliette", "Yann", "Agnes", "Romain", "Manon"]
-LAST_NAMES_FR = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY",
-                 "MOREAU", "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID", "BERTRAND", "ROUX",
-                 "VINCENT", "FOURNIER", "MOREL", "GIRARD", "ANDRE", "MERCIER", "BLANC", "GUERIN", "BOYER",
-                 "GARNIER", "CHEVALIER", "FRANCOIS", "LEGRAND", "GAUTHIER", "PERRIN", "ROBIN", "CLEMENT",
-                 "MORIN", "NICOLAS", "HENRY", "ROUSSEL", "MATHIEU", "COQUARD", "CHOUAT", "FAURE", "BRUN"]
+EMBASSY_ROLES = [
+    "Correspondant coopération décentralisée",
+    "Conseiller de coopération et d'action culturelle",
+    "Attaché de coopération",
+    "Conseiller adjoint de coopération et d'action culturelle",
+]
+FIRST_NAMES_FR = [
+    "Emma",
+    "Nadege",
+    "Julien",
+    "Claire",
+    "Thomas",
+    "Sophie",
+    "Nicolas",
+    "Camille",
+    "Pierre",
+    "Isabelle",
+    "Antoine",
+    "Marion",
+    "Laurent",
+    "Helene",
+    "Olivier",
+    "Aurelie",
+    "Mathieu",
+    "Celine",
+    "Francois",
+    "Lucie",
+    "Guillaume",
+    "Anne",
+    "Benoit",
+    "Elodie",
+    "Vincent",
+    "Pauline",
+    "Sebastien",
+    "Charlotte",
+    "Damien",
+    "Juliette",
+    "Yann",
+    "Agnes",
+    "Romain",
+    "Manon",
+]
+LAST_NAMES_FR = [
+    "MARTIN",
+    "BERNARD",
+    "DUBOIS",
+    "THOMAS",
+    "ROBERT",
+    "RICHARD",
+    "PETIT",
+    "DURAND",
+    "LEROY",
+    "MOREAU",
+    "SIMON",
+    "LAURENT",
+    "LEFEBVRE",
+    "MICHEL",
+    "GARCIA",
+    "DAVID",
+    "BERTRAND",
+    "ROUX",
+    "VINCENT",
+    "FOURNIER",
+    "MOREL",
+    "GIRARD",
+    "ANDRE",
+    "MERCIER",
+    "BLANC",
+    "GUERIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "FRANCOIS",
+    "LEGRAND",
+    "GAUTHIER",
+    "PERRIN",
+    "ROBIN",
+    "CLEMENT",
+    "MORIN",
+    "NICOLAS",
+    "HENRY",
+    "ROUSSEL",
+    "MATHIEU",
+    "COQUARD",
+    "CHOUAT",
+    "FAURE",
+    "BRUN",
+]
 # foreign-side people (invented, West-African and other name stocks)
-FIRST_NAMES_X = ["Nouhoun", "Moustapha", "Aminata", "Boubacar", "Fatoumata", "Ousmane", "Mariam", "Issa",
-                 "Awa", "Seydou", "Adama", "Kadiatou", "Ibrahima", "Salif", "Rokia", "Abdoulaye", "Hawa",
-                 "Modibo", "Aïssata", "Lamine", "Fanta", "Souleymane", "Khadija", "Youssef", "Nadia",
-                 "Rija", "Hery", "Voahangy", "Minh", "Lan", "Ana", "Piotr", "Elena", "Jean-Baptiste"]
-LAST_NAMES_X = ["Diarra", "Ario", "Traoré", "Keita", "Coulibaly", "Sangaré", "Konaté", "Ouédraogo",
-                "Sawadogo", "Kaboré", "Diop", "Ndiaye", "Fall", "Sow", "Ba", "Diallo", "Camara", "Touré",
-                "Cissé", "Sylla", "Benali", "El Idrissi", "Rakoto", "Randria", "Nguyen", "Tran", "Popescu",
-                "Kowalski", "Hounkpatin", "Agossou", "Mensah", "Kouassi"]
-FUNCTIONS_X = ["Maire", "Secrétaire Permanent", "Secrétaire général", "Premier adjoint au maire",
-               "Président du conseil régional", "Chargé de coopération", "Directeur des services techniques",
-               "Président", "Chef du service état civil"]
+FIRST_NAMES_X = [
+    "Nouhoun",
+    "Moustapha",
+    "Aminata",
+    "Boubacar",
+    "Fatoumata",
+    "Ousmane",
+    "Mariam",
+    "Issa",
+    "Awa",
+    "Seydou",
+    "Adama",
+    "Kadiatou",
+    "Ibrahima",
+    "Salif",
+    "Rokia",
+    "Abdoulaye",
+    "Hawa",
+    "Modibo",
+    "Aïssata",
+    "Lamine",
+    "Fanta",
+    "Souleymane",
+    "Khadija",
+    "Youssef",
+    "Nadia",
+    "Rija",
+    "Hery",
+    "Voahangy",
+    "Minh",
+    "Lan",
+    "Ana",
+    "Piotr",
+    "Elena",
+    "Jean-Baptiste",
+]
+LAST_NAMES_X = [
+    "Diarra",
+    "Ario",
+    "Traoré",
+    "Keita",
+    "Coulibaly",
+    "Sangaré",
+    "Konaté",
+    "Ouédraogo",
+    "Sawadogo",
+    "Kaboré",
+    "Diop",
+    "Ndiaye",
+    "Fall",
+    "Sow",
+    "Ba",
+    "Diallo",
+    "Camara",
+    "Touré",
+    "Cissé",
+    "Sylla",
+    "Benali",
+    "El Idrissi",
+    "Rakoto",
+    "Randria",
+    "Nguyen",
+    "Tran",
+    "Popescu",
+    "Kowalski",
+    "Hounkpatin",
+    "Agossou",
+    "Mensah",
+    "Kouassi",
+]
+FUNCTIONS_X = [
+    "Maire",
+    "Secrétaire Permanent",
+    "Secrétaire général",
+    "Premier adjoint au maire",
+    "Président du conseil régional",
+    "Chargé de coopération",
+    "Directeur des services techniques",
+    "Président",
+    "Chef du service état civil",
+]
 MAIL_DOMAINS = ["yahoo.fr", "gmail.com", "hotmail.com", "orange.sn", "orangemali.net", "gmail.com"]
 
 # syllables for invented foreign localities
-SYL_AFRICA = ["ba", "bou", "ko", "ka", "ma", "sé", "go", "ni", "ta", "ra", "di", "dou", "la", "na", "sa", "fa",
-              "kou", "ya", "mo", "zi", "ga", "té", "dja", "kan", "mbo", "sso", "li", "ré", "bé", "wa"]
-SYL_OTHER = ["an", "tor", "vel", "ri", "sa", "lo", "mir", "ka", "de", "no", "vi", "ra", "bel", "ta", "lu",
-             "ma", "sen", "ko", "pa", "li", "dra", "ne", "zo", "hu"]
-X_PREFIXES = ["", "", "", "", "Commune de ", "Commune urbaine de ", "Mairie de ", "Région de ",
-              "Conseil de cercle de ", "Intercommunalité ", "Municipalité de "]
-ASSOC_PATTERNS = ["Comité des Jumelages {fr} - Villes Etrangères", "Comité de jumelage {fr} - {x}",
-                  "Association {fr} Solidarité {pays}", "Les Amis de {x}", "{fr} Coopération Internationale",
-                  "Maison des Peuples et de la Paix", "Musiques Métisses", "Association Eau Vive {pays}",
-                  "Lycée agricole de {fr}", "Centre hospitalier de {fr}", "Rotary Club de {fr}",
-                  "Ingénieurs sans frontières {fr}", "Atelier de la danse – {pn} {ln}"]
-MISSIONS = ["Appui à la coordination du partenariat", "Animation de projets jeunesse",
-            "Suivi des chantiers d'assainissement", "Appui à l'état civil", "Communication et sensibilisation"]
+SYL_AFRICA = [
+    "ba",
+    "bou",
+    "ko",
+    "ka",
+    "ma",
+    "sé",
+    "go",
+    "ni",
+    "ta",
+    "ra",
+    "di",
+    "dou",
+    "la",
+    "na",
+    "sa",
+    "fa",
+    "kou",
+    "ya",
+    "mo",
+    "zi",
+    "ga",
+    "té",
+    "dja",
+    "kan",
+    "mbo",
+    "sso",
+    "li",
+    "ré",
+    "bé",
+    "wa",
+]
+SYL_OTHER = [
+    "an",
+    "tor",
+    "vel",
+    "ri",
+    "sa",
+    "lo",
+    "mir",
+    "ka",
+    "de",
+    "no",
+    "vi",
+    "ra",
+    "bel",
+    "ta",
+    "lu",
+    "ma",
+    "sen",
+    "ko",
+    "pa",
+    "li",
+    "dra",
+    "ne",
+    "zo",
+    "hu",
+]
+X_PREFIXES = [
+    "",
+    "",
+    "",
+    "",
+    "Commune de ",
+    "Commune urbaine de ",
+    "Mairie de ",
+    "Région de ",
+    "Conseil de cercle de ",
+    "Intercommunalité ",
+    "Municipalité de ",
+]
+ASSOC_PATTERNS = [
+    "Comité des Jumelages {fr} - Villes Etrangères",
+    "Comité de jumelage {fr} - {x}",
+    "Association {fr} Solidarité {pays}",
+    "Les Amis de {x}",
+    "{fr} Coopération Internationale",
+    "Maison des Peuples et de la Paix",
+    "Musiques Métisses",
+    "Association Eau Vive {pays}",
+    "Lycée agricole de {fr}",
+    "Centre hospitalier de {fr}",
+    "Rotary Club de {fr}",
+    "Ingénieurs sans frontières {fr}",
+    "Atelier de la danse – {pn} {ln}",
+]
+MISSIONS = [
+    "Appui à la coordination du partenariat",
+    "Animation de projets jeunesse",
+    "Suivi des chantiers d'assainissement",
+    "Appui à l'état civil",
+    "Communication et sensibilisation",
+]
 VOL_FIELDS = ["Coopération décentralisée", "Eau et assainissement", "Jeunesse", "Santé", "Education"]
 
 # extra free-text paragraphs (invented), spliced into the text blocks
@@ -174,73 +405,388 @@ FILLER = [
 
 # capitals for the embassy line ("Ambassade de France à Bamako"); others fall back on the country
 CAPITALS = {
-    "MLI": "Bamako", "BFA": "Ouagadougou", "SEN": "Dakar", "MDG": "Antananarivo", "BEN": "Cotonou",
-    "MAR": "Rabat", "NER": "Niamey", "CMR": "Yaoundé", "TUN": "Tunis", "HTI": "Port-au-Prince",
-    "TGO": "Lomé", "LBN": "Beyrouth", "VNM": "Hanoï", "PSE": "Jérusalem", "DEU": "Berlin", "ITA": "Rome",
-    "POL": "Varsovie", "ROU": "Bucarest", "ESP": "Madrid", "CAN": "Ottawa", "MRT": "Nouakchott",
-    "GIN": "Conakry", "CIV": "Abidjan", "COD": "Kinshasa", "CHN": "Pékin", "JPN": "Tokyo", "BRA": "Brasilia",
-    "ARM": "Erevan", "KHM": "Phnom Penh", "LAO": "Vientiane", "USA": "Washington", "GBR": "Londres",
-    "BEL": "Bruxelles", "MEX": "Mexico", "CHL": "Santiago", "ARG": "Buenos Aires", "ISR": "Tel-Aviv",
-    "DZA": "Alger", "EGY": "Le Caire", "RWA": "Kigali", "COG": "Brazzaville", "GAB": "Libreville",
-    "TCD": "N'Djamena", "CAF": "Bangui", "COM": "Moroni", "DJI": "Djibouti", "CPV": "Praia", "GHA": "Accra",
-    "NIC": "Managua", "BOL": "La Paz", "PER": "Lima", "COL": "Bogota", "IND": "New Delhi", "UKR": "Kiev",
-    "MDA": "Chisinau", "GEO": "Tbilissi", "TUR": "Ankara", "PRT": "Lisbonne", "HUN": "Budapest",
-    "CZE": "Prague", "SVK": "Bratislava", "BGR": "Sofia", "GRC": "Athènes", "IRL": "Dublin",
-    "NLD": "La Haye", "CHE": "Berne", "AUT": "Vienne", "RUS": "Moscou", "KOR": "Séoul", "THA": "Bangkok",
-    "MUS": "Port-Louis", "MOZ": "Maputo", "ZAF": "Pretoria", "KEN": "Nairobi", "ETH": "Addis-Abeba",
-    "BDI": "Bujumbura", "GNB": "Bissau", "GMB": "Banjul", "JOR": "Amman", "ARM_": "", "CUB": "La Havane",
-    "DOM": "Saint-Domingue", "ECU": "Quito", "GTM": "Guatemala", "HND": "Tegucigalpa", "SLV": "San Salvador",
-    "URY": "Montevideo", "PRY": "Asuncion", "VEN": "Caracas", "MNG": "Oulan-Bator", "IDN": "Jakarta",
-    "PHL": "Manille", "LKA": "Colombo", "NPL": "Katmandou", "BGD": "Dacca", "PAK": "Islamabad",
-    "AFG": "Kaboul", "IRQ": "Bagdad", "SYR": "Damas", "LBY": "Tripoli", "SDN": "Khartoum", "TZA": "Dodoma",
-    "UGA": "Kampala", "ZMB": "Lusaka", "ZWE": "Harare", "AGO": "Luanda", "NAM": "Windhoek",
-    "SYC": "Victoria", "STP": "Sao Tomé", "GNQ": "Malabo", "LBR": "Monrovia", "SLE": "Freetown",
-    "NGA": "Abuja", "SRB": "Belgrade", "BIH": "Sarajevo", "ALB": "Tirana", "MKD": "Skopje", "HRV": "Zagreb",
-    "SVN": "Ljubljana", "LTU": "Vilnius", "LVA": "Riga", "EST": "Tallinn", "FIN": "Helsinki",
-    "SWE": "Stockholm", "NOR": "Oslo", "DNK": "Copenhague", "ISL": "Reykjavik", "LUX": "Luxembourg",
-    "AZE": "Bakou", "KAZ": "Astana", "UZB": "Tachkent", "KGZ": "Bichkek", "TJK": "Douchanbé",
-    "VUT": "Port-Vila", "FJI": "Suva", "AUS": "Canberra", "NZL": "Wellington", "MYS": "Kuala Lumpur",
-    "SGP": "Singapour", "MMR": "Rangoun", "SAU": "Riyad", "ARE": "Abou Dabi", "QAT": "Doha", "OMN": "Mascate",
-    "YEM": "Sanaa", "IRN": "Téhéran", "BLR": "Minsk", "CYP": "Nicosie", "MLT": "La Valette", "PAN": "Panama",
-    "CRI": "San José", "JAM": "Kingston", "SUR": "Paramaribo", "1A0": "Pristina", "MNE": "Podgorica",
-    "MWI": "Lilongwe", "BWA": "Gaborone", "SSD": "Djouba", "ERI": "Asmara", "SOM": "Mogadiscio",
-    "TLS": "Dili", "LSO": "Maseru", "SWZ": "Mbabane",
+    "MLI": "Bamako",
+    "BFA": "Ouagadougou",
+    "SEN": "Dakar",
+    "MDG": "Antananarivo",
+    "BEN": "Cotonou",
+    "MAR": "Rabat",
+    "NER": "Niamey",
+    "CMR": "Yaoundé",
+    "TUN": "Tunis",
+    "HTI": "Port-au-Prince",
+    "TGO": "Lomé",
+    "LBN": "Beyrouth",
+    "VNM": "Hanoï",
+    "PSE": "Jérusalem",
+    "DEU": "Berlin",
+    "ITA": "Rome",
+    "POL": "Varsovie",
+    "ROU": "Bucarest",
+    "ESP": "Madrid",
+    "CAN": "Ottawa",
+    "MRT": "Nouakchott",
+    "GIN": "Conakry",
+    "CIV": "Abidjan",
+    "COD": "Kinshasa",
+    "CHN": "Pékin",
+    "JPN": "Tokyo",
+    "BRA": "Brasilia",
+    "ARM": "Erevan",
+    "KHM": "Phnom Penh",
+    "LAO": "Vientiane",
+    "USA": "Washington",
+    "GBR": "Londres",
+    "BEL": "Bruxelles",
+    "MEX": "Mexico",
+    "CHL": "Santiago",
+    "ARG": "Buenos Aires",
+    "ISR": "Tel-Aviv",
+    "DZA": "Alger",
+    "EGY": "Le Caire",
+    "RWA": "Kigali",
+    "COG": "Brazzaville",
+    "GAB": "Libreville",
+    "TCD": "N'Djamena",
+    "CAF": "Bangui",
+    "COM": "Moroni",
+    "DJI": "Djibouti",
+    "CPV": "Praia",
+    "GHA": "Accra",
+    "NIC": "Managua",
+    "BOL": "La Paz",
+    "PER": "Lima",
+    "COL": "Bogota",
+    "IND": "New Delhi",
+    "UKR": "Kiev",
+    "MDA": "Chisinau",
+    "GEO": "Tbilissi",
+    "TUR": "Ankara",
+    "PRT": "Lisbonne",
+    "HUN": "Budapest",
+    "CZE": "Prague",
+    "SVK": "Bratislava",
+    "BGR": "Sofia",
+    "GRC": "Athènes",
+    "IRL": "Dublin",
+    "NLD": "La Haye",
+    "CHE": "Berne",
+    "AUT": "Vienne",
+    "RUS": "Moscou",
+    "KOR": "Séoul",
+    "THA": "Bangkok",
+    "MUS": "Port-Louis",
+    "MOZ": "Maputo",
+    "ZAF": "Pretoria",
+    "KEN": "Nairobi",
+    "ETH": "Addis-Abeba",
+    "BDI": "Bujumbura",
+    "GNB": "Bissau",
+    "GMB": "Banjul",
+    "JOR": "Amman",
+    "ARM_": "",
+    "CUB": "La Havane",
+    "DOM": "Saint-Domingue",
+    "ECU": "Quito",
+    "GTM": "Guatemala",
+    "HND": "Tegucigalpa",
+    "SLV": "San Salvador",
+    "URY": "Montevideo",
+    "PRY": "Asuncion",
+    "VEN": "Caracas",
+    "MNG": "Oulan-Bator",
+    "IDN": "Jakarta",
+    "PHL": "Manille",
+    "LKA": "Colombo",
+    "NPL": "Katmandou",
+    "BGD": "Dacca",
+    "PAK": "Islamabad",
+    "AFG": "Kaboul",
+    "IRQ": "Bagdad",
+    "SYR": "Damas",
+    "LBY": "Tripoli",
+    "SDN": "Khartoum",
+    "TZA": "Dodoma",
+    "UGA": "Kampala",
+    "ZMB": "Lusaka",
+    "ZWE": "Harare",
+    "AGO": "Luanda",
+    "NAM": "Windhoek",
+    "SYC": "Victoria",
+    "STP": "Sao Tomé",
+    "GNQ": "Malabo",
+    "LBR": "Monrovia",
+    "SLE": "Freetown",
+    "NGA": "Abuja",
+    "SRB": "Belgrade",
+    "BIH": "Sarajevo",
+    "ALB": "Tirana",
+    "MKD": "Skopje",
+    "HRV": "Zagreb",
+    "SVN": "Ljubljana",
+    "LTU": "Vilnius",
+    "LVA": "Riga",
+    "EST": "Tallinn",
+    "FIN": "Helsinki",
+    "SWE": "Stockholm",
+    "NOR": "Oslo",
+    "DNK": "Copenhague",
+    "ISL": "Reykjavik",
+    "LUX": "Luxembourg",
+    "AZE": "Bakou",
+    "KAZ": "Astana",
+    "UZB": "Tachkent",
+    "KGZ": "Bichkek",
+    "TJK": "Douchanbé",
+    "VUT": "Port-Vila",
+    "FJI": "Suva",
+    "AUS": "Canberra",
+    "NZL": "Wellington",
+    "MYS": "Kuala Lumpur",
+    "SGP": "Singapour",
+    "MMR": "Rangoun",
+    "SAU": "Riyad",
+    "ARE": "Abou Dabi",
+    "QAT": "Doha",
+    "OMN": "Mascate",
+    "YEM": "Sanaa",
+    "IRN": "Téhéran",
+    "BLR": "Minsk",
+    "CYP": "Nicosie",
+    "MLT": "La Valette",
+    "PAN": "Panama",
+    "CRI": "San José",
+    "JAM": "Kingston",
+    "SUR": "Paramaribo",
+    "1A0": "Pristina",
+    "MNE": "Podgorica",
+    "MWI": "Lilongwe",
+    "BWA": "Gaborone",
+    "SSD": "Djouba",
+    "ERI": "Asmara",
+    "SOM": "Mogadiscio",
+    "TLS": "Dili",
+    "LSO": "Maseru",
+    "SWZ": "Mbabane",
 }
 # (code, weight) in the Atlas's proportions: Mali 454, Burkina Faso 446, Sénégal 410, then a long tail
 COUNTRY_WEIGHTS = [
-    ("MLI", 454), ("BFA", 446), ("SEN", 410), ("MDG", 290), ("BEN", 270), ("MAR", 240), ("NER", 200),
-    ("CMR", 180), ("TUN", 170), ("HTI", 150), ("TGO", 150), ("LBN", 130), ("VNM", 120), ("PSE", 110),
-    ("DEU", 110), ("ITA", 95), ("POL", 90), ("ROU", 85), ("MRT", 90), ("CIV", 90), ("GIN", 80),
-    ("ESP", 70), ("CAN", 70), ("DZA", 60), ("COD", 60), ("CHN", 60), ("JPN", 50), ("ARM", 50), ("KHM", 50),
-    ("LAO", 40), ("BRA", 40), ("USA", 40), ("GBR", 40), ("BEL", 35), ("COM", 30), ("TCD", 30), ("COG", 30),
-    ("ISR", 30), ("GAB", 20), ("CAF", 20), ("RWA", 20), ("EGY", 20), ("MEX", 20), ("CHL", 20), ("ARG", 20),
-    ("CPV", 18), ("GHA", 15), ("NIC", 15), ("BOL", 15), ("PER", 15), ("COL", 12), ("IND", 12), ("UKR", 15),
-    ("MDA", 12), ("GEO", 10), ("TUR", 10), ("PRT", 12), ("HUN", 10), ("CZE", 10), ("SVK", 6), ("BGR", 8),
-    ("GRC", 8), ("IRL", 6), ("NLD", 6), ("CHE", 8), ("AUT", 6), ("RUS", 10), ("KOR", 8), ("THA", 6),
-    ("MUS", 8), ("MOZ", 6), ("ZAF", 8), ("KEN", 5), ("ETH", 5), ("BDI", 8), ("GNB", 6), ("GMB", 5),
-    ("JOR", 5), ("CUB", 6), ("DOM", 4), ("ECU", 5), ("GTM", 4), ("HND", 3), ("SLV", 4), ("URY", 4),
-    ("PRY", 3), ("VEN", 3), ("MNG", 3), ("IDN", 3), ("PHL", 3), ("LKA", 3), ("NPL", 4), ("BGD", 3),
-    ("PAK", 2), ("AFG", 2), ("IRQ", 3), ("SYR", 2), ("LBY", 2), ("SDN", 2), ("TZA", 3), ("UGA", 3),
-    ("ZMB", 2), ("ZWE", 2), ("AGO", 2), ("NAM", 2), ("SYC", 2), ("STP", 2), ("GNQ", 2), ("LBR", 2),
-    ("SLE", 2), ("NGA", 3), ("SRB", 4), ("BIH", 4), ("ALB", 3), ("MKD", 3), ("HRV", 3), ("SVN", 2),
-    ("LTU", 3), ("LVA", 3), ("EST", 3), ("FIN", 3), ("SWE", 3), ("NOR", 2), ("DNK", 2), ("ISL", 1),
-    ("LUX", 3), ("AZE", 2), ("KAZ", 2), ("UZB", 2), ("KGZ", 1), ("TJK", 1), ("VUT", 3), ("FJI", 1),
-    ("AUS", 2), ("NZL", 1), ("MYS", 1), ("SGP", 1), ("MMR", 1), ("SAU", 1), ("ARE", 1), ("QAT", 1),
-    ("1A0", 2), ("MNE", 1), ("MWI", 1), ("BWA", 1), ("CRI", 1),
+    ("MLI", 454),
+    ("BFA", 446),
+    ("SEN", 410),
+    ("MDG", 290),
+    ("BEN", 270),
+    ("MAR", 240),
+    ("NER", 200),
+    ("CMR", 180),
+    ("TUN", 170),
+    ("HTI", 150),
+    ("TGO", 150),
+    ("LBN", 130),
+    ("VNM", 120),
+    ("PSE", 110),
+    ("DEU", 110),
+    ("ITA", 95),
+    ("POL", 90),
+    ("ROU", 85),
+    ("MRT", 90),
+    ("CIV", 90),
+    ("GIN", 80),
+    ("ESP", 70),
+    ("CAN", 70),
+    ("DZA", 60),
+    ("COD", 60),
+    ("CHN", 60),
+    ("JPN", 50),
+    ("ARM", 50),
+    ("KHM", 50),
+    ("LAO", 40),
+    ("BRA", 40),
+    ("USA", 40),
+    ("GBR", 40),
+    ("BEL", 35),
+    ("COM", 30),
+    ("TCD", 30),
+    ("COG", 30),
+    ("ISR", 30),
+    ("GAB", 20),
+    ("CAF", 20),
+    ("RWA", 20),
+    ("EGY", 20),
+    ("MEX", 20),
+    ("CHL", 20),
+    ("ARG", 20),
+    ("CPV", 18),
+    ("GHA", 15),
+    ("NIC", 15),
+    ("BOL", 15),
+    ("PER", 15),
+    ("COL", 12),
+    ("IND", 12),
+    ("UKR", 15),
+    ("MDA", 12),
+    ("GEO", 10),
+    ("TUR", 10),
+    ("PRT", 12),
+    ("HUN", 10),
+    ("CZE", 10),
+    ("SVK", 6),
+    ("BGR", 8),
+    ("GRC", 8),
+    ("IRL", 6),
+    ("NLD", 6),
+    ("CHE", 8),
+    ("AUT", 6),
+    ("RUS", 10),
+    ("KOR", 8),
+    ("THA", 6),
+    ("MUS", 8),
+    ("MOZ", 6),
+    ("ZAF", 8),
+    ("KEN", 5),
+    ("ETH", 5),
+    ("BDI", 8),
+    ("GNB", 6),
+    ("GMB", 5),
+    ("JOR", 5),
+    ("CUB", 6),
+    ("DOM", 4),
+    ("ECU", 5),
+    ("GTM", 4),
+    ("HND", 3),
+    ("SLV", 4),
+    ("URY", 4),
+    ("PRY", 3),
+    ("VEN", 3),
+    ("MNG", 3),
+    ("IDN", 3),
+    ("PHL", 3),
+    ("LKA", 3),
+    ("NPL", 4),
+    ("BGD", 3),
+    ("PAK", 2),
+    ("AFG", 2),
+    ("IRQ", 3),
+    ("SYR", 2),
+    ("LBY", 2),
+    ("SDN", 2),
+    ("TZA", 3),
+    ("UGA", 3),
+    ("ZMB", 2),
+    ("ZWE", 2),
+    ("AGO", 2),
+    ("NAM", 2),
+    ("SYC", 2),
+    ("STP", 2),
+    ("GNQ", 2),
+    ("LBR", 2),
+    ("SLE", 2),
+    ("NGA", 3),
+    ("SRB", 4),
+    ("BIH", 4),
+    ("ALB", 3),
+    ("MKD", 3),
+    ("HRV", 3),
+    ("SVN", 2),
+    ("LTU", 3),
+    ("LVA", 3),
+    ("EST", 3),
+    ("FIN", 3),
+    ("SWE", 3),
+    ("NOR", 2),
+    ("DNK", 2),
+    ("ISL", 1),
+    ("LUX", 3),
+    ("AZE", 2),
+    ("KAZ", 2),
+    ("UZB", 2),
+    ("KGZ", 1),
+    ("TJK", 1),
+    ("VUT", 3),
+    ("FJI", 1),
+    ("AUS", 2),
+    ("NZL", 1),
+    ("MYS", 1),
+    ("SGP", 1),
+    ("MMR", 1),
+    ("SAU", 1),
+    ("ARE", 1),
+    ("QAT", 1),
+    ("1A0", 2),
+    ("MNE", 1),
+    ("MWI", 1),
+    ("BWA", 1),
+    ("CRI", 1),
 ]
-AFRICA = {"MLI", "BFA", "SEN", "MDG", "BEN", "NER", "CMR", "TGO", "MRT", "CIV", "GIN", "COD", "COM", "TCD",
-          "COG", "GAB", "CAF", "RWA", "CPV", "GHA", "MUS", "MOZ", "BDI", "GNB", "GMB", "TZA", "UGA", "ZMB",
-          "ZWE", "AGO", "NAM", "STP", "GNQ", "LBR", "SLE", "NGA", "MWI", "BWA", "KEN", "ETH", "ZAF", "SYC"}
+AFRICA = {
+    "MLI",
+    "BFA",
+    "SEN",
+    "MDG",
+    "BEN",
+    "NER",
+    "CMR",
+    "TGO",
+    "MRT",
+    "CIV",
+    "GIN",
+    "COD",
+    "COM",
+    "TCD",
+    "COG",
+    "GAB",
+    "CAF",
+    "RWA",
+    "CPV",
+    "GHA",
+    "MUS",
+    "MOZ",
+    "BDI",
+    "GNB",
+    "GMB",
+    "TZA",
+    "UGA",
+    "ZMB",
+    "ZWE",
+    "AGO",
+    "NAM",
+    "STP",
+    "GNQ",
+    "LBR",
+    "SLE",
+    "NGA",
+    "MWI",
+    "BWA",
+    "KEN",
+    "ETH",
+    "ZAF",
+    "SYC",
+}
 
 # water agencies (basins) by region code of the French partner
 AGENCY_BY_REGION = {
-    "75": "Adour Garonne", "76": "Adour-Garonne", "32": "Artois-Picardie", "53": "Loire-Bretagne",
-    "52": "Loire-Bretagne", "24": "Loire-Bretagne", "44": "Rhin-Meuse", "84": "Rhône-Méditerranée-Corse",
-    "93": "Rhône-Méditerranée-Corse", "94": "Rhône-Méditerranée-Corse", "27": "Rhône-Méditerranée-Corse",
-    "11": "Seine-Normandie", "28": "Seine-Normandie",
+    "75": "Adour Garonne",
+    "76": "Adour-Garonne",
+    "32": "Artois-Picardie",
+    "53": "Loire-Bretagne",
+    "52": "Loire-Bretagne",
+    "24": "Loire-Bretagne",
+    "44": "Rhin-Meuse",
+    "84": "Rhône-Méditerranée-Corse",
+    "93": "Rhône-Méditerranée-Corse",
+    "94": "Rhône-Méditerranée-Corse",
+    "27": "Rhône-Méditerranée-Corse",
+    "11": "Seine-Normandie",
+    "28": "Seine-Normandie",
 }
-AGENCIES = ["Adour Garonne", "Artois-Picardie", "Loire-Bretagne", "Rhin-Meuse", "Rhône-Méditerranée-Corse",
-            "Seine-Normandie"]
+AGENCIES = [
+    "Adour Garonne",
+    "Artois-Picardie",
+    "Loire-Bretagne",
+    "Rhin-Meuse",
+    "Rhône-Méditerranée-Corse",
+    "Seine-Normandie",
+]
 MEAE = "Ministère de l'Europe et des Affaires étrangères"
 FOREIGN_CATCHALL = "Collectivités et partenaires étrangers"
 
@@ -324,7 +870,7 @@ def strip_liaison(name: str) -> str:
     """'du Bocage Bressuirais' -> 'Bocage Bressuirais' (the place a text would name)."""
     for lia in _LIAISONS:
         if name.startswith(lia) and len(name) > len(lia):
-            return name[len(lia):]
+            return name[len(lia) :]
     return name
 
 
@@ -346,10 +892,13 @@ def french_partner(rng: random.Random, v: Vocab):
     if r < 0.78:
         nom, typ, reg = pick(rng, v.epci_cum, v.epci)
         plain = nom
-        for short, long_ in (("CA ", "Communauté d'agglomération "), ("CC ", "Communauté de communes "),
-                             ("CU ", "Communauté urbaine ")):
+        for short, long_ in (
+            ("CA ", "Communauté d'agglomération "),
+            ("CC ", "Communauté de communes "),
+            ("CU ", "Communauté urbaine "),
+        ):
             if nom.startswith(short):
-                rest = nom[len(short):]  # "du Bocage Bressuirais": the liaison belongs to the long form
+                rest = nom[len(short) :]  # "du Bocage Bressuirais": the liaison belongs to the long form
                 plain = strip_liaison(rest)
                 s = rng.random()
                 # A bare name is written only when nothing was cut from it ("CA du Bocage Bressuirais"
@@ -365,7 +914,9 @@ def french_partner(rng: random.Random, v: Vocab):
         return written, "departement", reg, nom
     nom, liaison, reg = v.regions[rng.randrange(len(v.regions))]
     s = rng.random()
-    written = ("Région " + nom) if s < 0.7 else ("Conseil régional " + LIAISON.get(liaison, "de ") + nom if s < 0.9 else nom)
+    written = (
+        ("Région " + nom) if s < 0.7 else ("Conseil régional " + LIAISON.get(liaison, "de ") + nom if s < 0.9 else nom)
+    )
     return written, "region", reg, nom
 
 
@@ -428,8 +979,10 @@ def table(header: str, ncols: int, rows: list[list[str]]) -> list[str]:
 def odd_sentence(rng: random.Random, targets: list[str], truth: dict) -> str:
     form = rng.random()
     if form < 0.35:
-        ts = sorted(set(rng.sample(targets, min(len(targets), rng.randint(1, 4)))),
-                    key=lambda t: [int(x) if x.isdigit() else 100 + ord(x) for x in t.split(".")])
+        ts = sorted(
+            set(rng.sample(targets, min(len(targets), rng.randint(1, 4)))),
+            key=lambda t: [int(x) if x.isdigit() else 100 + ord(x) for x in t.split(".")],
+        )
         truth["odd_targets"].update(ts)
         return f"afin de répondre aux ODD {', '.join(ts)}."
     if form < 0.55:
@@ -457,11 +1010,13 @@ def section_text(rng: random.Random, kind: str, ctx: dict, truth: dict) -> tuple
     """-> (lead paragraph, block of lines that may be repeated)"""
     fr, x, pays, sub, y0 = ctx["fr_place"], ctx["x_place"], ctx["pays"], ctx["sub"].lower(), ctx["start"]
     if kind == "Contexte":
-        lead = rng.choice([
-            f"Depuis {ctx['sign']}, {fr} et {x} ({pays}) entretiennent des liens d’amitié et de coopération.",
-            f"En {y0 - 1}, un diagnostic partagé a mis en évidence des besoins importants en matière {de(sub)} à {x}.",
-            f"La commune de {x} compte une population en forte croissance et des services publics encore fragiles.",
-        ])
+        lead = rng.choice(
+            [
+                f"Depuis {ctx['sign']}, {fr} et {x} ({pays}) entretiennent des liens d’amitié et de coopération.",
+                f"En {y0 - 1}, un diagnostic partagé a mis en évidence des besoins importants en matière {de(sub)} à {x}.",
+                f"La commune de {x} compte une population en forte croissance et des services publics encore fragiles.",
+            ]
+        )
         block = [
             f"Sur la base de ce diagnostic, et dans la continuité des actions menées entre {fr} et {x}, le présent projet entend :",
             f"- Renforcer les capacités des services de {x} en matière {de(sub)} ;",
@@ -469,8 +1024,10 @@ def section_text(rng: random.Random, kind: str, ctx: dict, truth: dict) -> tuple
             "- Favoriser les échanges entre élus et techniciens des deux territoires.",
         ]
     elif kind == "Historique":
-        lead = (f"Les premiers échanges entre {fr} et {x} datent de {ctx['sign']}, à l’initiative d’associations "
-                f"locales et du comité de jumelage.")
+        lead = (
+            f"Les premiers échanges entre {fr} et {x} datent de {ctx['sign']}, à l’initiative d’associations "
+            f"locales et du comité de jumelage."
+        )
         block = [
             f"Plusieurs conventions ont été signées depuis, la dernière en {max(ctx['sign'], y0 - 1)}, et ont permis "
             f"d’accompagner {x} dans la mise en œuvre de ses compétences.",
@@ -487,8 +1044,10 @@ def section_text(rng: random.Random, kind: str, ctx: dict, truth: dict) -> tuple
             f"- Développer en France la connaissance du pays partenaire ({pays}).",
         ]
     else:
-        lead = (f"Comme cela a été acté dans la convention pour la période {y0}-{ctx['end_year']}, les actions "
-                f"porteront principalement sur les axes suivants :")
+        lead = (
+            f"Comme cela a été acté dans la convention pour la période {y0}-{ctx['end_year']}, les actions "
+            f"porteront principalement sur les axes suivants :"
+        )
         block = [
             f"- {ctx['sub']} ;",
             "- L’appui institutionnel ;",
@@ -551,38 +1110,70 @@ def make_page(seed: int, n: int, fault: str | None) -> tuple[bytes, dict, str]:
     odd_pool = SUB_ODD[sub] + [t for o in others for t in SUB_ODD[o[1]]][:6]
 
     fr_place = lead_fr[3]
-    title_core = rng.choice([
-        f"Coopération décentralisée {fr_place} – {x_place} {start}-{end_year}",
-        f"{sub} à {x_place}",
-        f"Partenariat {fr_place} – {x_place}",
-        f"Appui à la commune de {x_place} : {sub.lower()}",
-        f"Programme de coopération {fr_place} / {x_place} ({pays})",
-    ])
+    title_core = rng.choice(
+        [
+            f"Coopération décentralisée {fr_place} – {x_place} {start}-{end_year}",
+            f"{sub} à {x_place}",
+            f"Partenariat {fr_place} – {x_place}",
+            f"Appui à la commune de {x_place} : {sub.lower()}",
+            f"Programme de coopération {fr_place} / {x_place} ({pays})",
+        ]
+    )
     title = f"{TITLE_PREFIX}{title_core} (n°{n})"
-    truth.update(title=title, country=pays, country_code=code, status=status, start_year=start,
-                 signature_year=sign, end_date=end_date, theme=[theme, sub, subsub],
-                 other_themes=[o[:3] for o in others], french_partners=[f[0] for f in frs],
-                 foreign_partners=[x[0] for x in xs])
+    truth.update(
+        title=title,
+        country=pays,
+        country_code=code,
+        status=status,
+        start_year=start,
+        signature_year=sign,
+        end_date=end_date,
+        theme=[theme, sub, subsub],
+        other_themes=[o[:3] for o in others],
+        french_partners=[f[0] for f in frs],
+        foreign_partners=[x[0] for x in xs],
+    )
 
-    ctx = {"fr_place": fr_place, "x_place": x_place, "pays": pays, "sub": sub, "start": start, "sign": sign,
-           "end_year": end_year, "odd": odd_pool}
-    summary_src = (f"Liés depuis {sign}, {fr_place} et {x_place} ont engagé un programme de coopération "
-                   f"décentralisée consacré au thème « {sub} ». Au regard des bilans technique et financier des "
-                   f"actions réalisées, les partenaires ont souhaité poursuivre et élargir leur action commune.")
+    ctx = {
+        "fr_place": fr_place,
+        "x_place": x_place,
+        "pays": pays,
+        "sub": sub,
+        "start": start,
+        "sign": sign,
+        "end_year": end_year,
+        "odd": odd_pool,
+    }
+    summary_src = (
+        f"Liés depuis {sign}, {fr_place} et {x_place} ont engagé un programme de coopération "
+        f"décentralisée consacré au thème « {sub} ». Au regard des bilans technique et financier des "
+        f"actions réalisées, les partenaires ont souhaité poursuivre et élargir leur action commune."
+    )
     cut = rng.randint(185, 205)
     summary = summary_src[:cut].rstrip(" ")
 
     L: list[str] = [HEADER, MARKER.format(seed=seed, n=n)]
     # embassy contacts
     L.append(embassy_line(code, pays))
-    for role in (EMBASSY_ROLES[:2] if rng.random() < 0.6 else [EMBASSY_ROLES[rng.randrange(4)]]):
+    for role in EMBASSY_ROLES[:2] if rng.random() < 0.6 else [EMBASSY_ROLES[rng.randrange(4)]]:
         fn, ln = rng.choice(FIRST_NAMES_FR), rng.choice(LAST_NAMES_FR)
-        L += [role, f"{fn} {ln}", "Courriel :", f"{ascii_fold(fn).lower()}.{ascii_fold(ln).lower()}[at]diplomatie.gouv.fr"]
+        L += [
+            role,
+            f"{fn} {ln}",
+            "Courriel :",
+            f"{ascii_fold(fn).lower()}.{ascii_fold(ln).lower()}[at]diplomatie.gouv.fr",
+        ]
     if fault != "missing-title":
         L += ["Titre", title, summary]
-    L += ["Année de première signature de la convention", str(sign),
-          "Thématique d'intervention", theme, "Sous-thématique d'intervention", sub,
-          "Sous-sous-thématique d'intervention"]
+    L += [
+        "Année de première signature de la convention",
+        str(sign),
+        "Thématique d'intervention",
+        theme,
+        "Sous-thématique d'intervention",
+        sub,
+        "Sous-sous-thématique d'intervention",
+    ]
     if subsub:
         L.append(subsub)
     L.append("Autres thématiques mises en œuvre pour le partenariat")
@@ -645,8 +1236,18 @@ def make_page(seed: int, n: int, fault: str | None) -> tuple[bytes, dict, str]:
         funders.append((FOREIGN_CATCHALL, False))
     for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
         pat = rng.choice(ASSOC_PATTERNS)
-        funders.append((pat.format(fr=fr_place, x=x_place, pays=pays, pn=rng.choice(FIRST_NAMES_FR),
-                                   ln=rng.choice(LAST_NAMES_FR).capitalize()), False))
+        funders.append(
+            (
+                pat.format(
+                    fr=fr_place,
+                    x=x_place,
+                    pays=pays,
+                    pn=rng.choice(FIRST_NAMES_FR),
+                    ln=rng.choice(LAST_NAMES_FR).capitalize(),
+                ),
+                False,
+            )
+        )
     nrows = rng.choices(range(1, 16), (12, 14, 14, 12, 10, 8, 6, 5, 4, 3, 3, 2, 2, 1, 1))[0]
     style = rng.random()  # one writing habit per page
     frows = []
@@ -674,15 +1275,26 @@ def make_page(seed: int, n: int, fault: str | None) -> tuple[bytes, dict, str]:
         detail = f"row {k + 1}: {bad}"
     truth["funding_rows"] = len(frows)
     truth["funding_total_cents"] = sum(amounts)
-    L += table("Nom du financeur | Montant en euros | Montant 1% Eau (Loi Oudin 2005) | Montant 1% Eau (Loi Oudin 2005) "
-               "| Montant 1% Eau (Loi Oudin 2005) | Année |", 6, frows)
+    L += table(
+        "Nom du financeur | Montant en euros | Montant 1% Eau (Loi Oudin 2005) | Montant 1% Eau (Loi Oudin 2005) "
+        "| Montant 1% Eau (Loi Oudin 2005) | Année |",
+        6,
+        frows,
+    )
 
     L.append("Volontaires impliqués dans le partenariat (VSI, service civique, etc.) d'Échange et de Solidarité")
     vrows = []
     if rng.random() < 0.12:
         for _ in range(rng.randint(1, 2)):
-            vrows.append([rng.choice(LAST_NAMES_FR).capitalize(), rng.choice(FIRST_NAMES_FR), rng.choice(MISSIONS),
-                          rng.choice(VOL_FIELDS), xs[0][0]])
+            vrows.append(
+                [
+                    rng.choice(LAST_NAMES_FR).capitalize(),
+                    rng.choice(FIRST_NAMES_FR),
+                    rng.choice(MISSIONS),
+                    rng.choice(VOL_FIELDS),
+                    xs[0][0],
+                ]
+            )
     truth["volunteers"] = len(vrows)
     L += table("Nom | Prénom | Mission | Champs d'action | Entité d'affectation |", 5, vrows)
 
@@ -758,8 +1370,18 @@ def main(argv: list[str] | None = None) -> int:
     faults = {n: FAULTS[frng.randrange(len(FAULTS))] for n in faulty}
 
     step = 2000
-    chunks = [(a.seed, lo, min(lo + step, N + 1), N, str(out), {n: f for n, f in faults.items() if lo <= n < lo + step},
-               a.truth) for lo in range(1, N + 1, step)]
+    chunks = [
+        (
+            a.seed,
+            lo,
+            min(lo + step, N + 1),
+            N,
+            str(out),
+            {n: f for n, f in faults.items() if lo <= n < lo + step},
+            a.truth,
+        )
+        for lo in range(1, N + 1, step)
+    ]
     jobs = max(1, min(a.jobs, len(chunks)))
     if jobs > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:

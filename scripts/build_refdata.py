@@ -85,7 +85,10 @@ def build_cog(vocab: Path) -> None:
         [d["code"], d["nom"], d["region"], d["zone"], d["typeLiaison"]]
         for d in json.loads((src / "departements.json").read_text(encoding="utf-8"))
     ]
-    regs = [[r["code"], r["nom"], r["zone"], r["typeLiaison"]] for r in json.loads((src / "regions.json").read_text(encoding="utf-8"))]
+    regs = [
+        [r["code"], r["nom"], r["zone"], r["typeLiaison"]]
+        for r in json.loads((src / "regions.json").read_text(encoding="utf-8"))
+    ]
     meta = {
         "source": "npm @etalab/decoupage-administratif 6.0.0 (data/), Licence Ouverte (Etalab)",
         "columns": {
@@ -112,8 +115,10 @@ def build_cog(vocab: Path) -> None:
     )
     (OUT / "cog.json").write_text(text, encoding="utf-8")
     shutil.copyfile(src / "LICENSE-decoupage-administratif", OUT / "LICENSE-decoupage-administratif")
-    print(f"cog.json: {len(current)} communes, {len(former)} former, {len(epci)} EPCI, {len(ept)} EPT, "
-          f"{len(deps)} départements, {len(regs)} régions")
+    print(
+        f"cog.json: {len(current)} communes, {len(former)} former, {len(epci)} EPCI, {len(ept)} EPT, "
+        f"{len(deps)} départements, {len(regs)} régions"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,8 +227,8 @@ def build_sdg(vocab: Path) -> None:
     header = (
         "# UN SDG goals and targets (indicators left out), extracted by scripts/build_refdata.py from\n"
         "# UNStats/LOD4Stats sdg-data/sdg-kos-goals-targets-indicators.ttl (commit 0ae578ba, 2020-05-28).\n"
-        "# Free reuse with citation: Joshi, Gonzalez Morales, Klarman, Helton (2019), \"A Knowledge\n"
-        "# Organization System for the United Nations Sustainable Development Goals\", http://metadata.un.org/sdg\n"
+        '# Free reuse with citation: Joshi, Gonzalez Morales, Klarman, Helton (2019), "A Knowledge\n'
+        '# Organization System for the United Nations Sustainable Development Goals", http://metadata.un.org/sdg\n'
     )
     body = out.serialize(format="turtle")
     (OUT / "sdg-kos.ttl").write_text(header + body, encoding="utf-8")

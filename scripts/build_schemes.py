@@ -19,36 +19,60 @@ SEEN = "seen in the real Atlas page"
 # (theme, sub-theme, sub-sub-themes). Values marked SEEN come from the real page; the others
 # follow the Atlas's published categories and are unconfirmed until a page shows them.
 THEMES = [
-    ("Politique, humanitaire et coopération transfrontalière", [
-        ("Gouvernance locale et appui institutionnel", [], SEEN),
-        ("Aide humanitaire et reconstruction", [], None),
-        ("Coopération transfrontalière", [], None),
-        ("Démocratie, droits humains et citoyenneté", [], None),
-    ], SEEN),
-    ("Environnement, Climat et Energie", [
-        ("Eau et déchets", ["Eau potable", "Assainissement", "Gestion des déchets"], SEEN),
-        ("Climat et énergie", [], None),
-        ("Biodiversité et ressources naturelles", [], None),
-    ], SEEN),
-    ("Education, Social et Recherche", [
-        ("Jeunesse & genre", [], SEEN),
-        ("Santé", [], SEEN),
-        ("Education et formation", [], None),
-        ("Enseignement supérieur et recherche", [], None),
-    ], SEEN),
-    ("Culture et Patrimoine", [
-        ("Infrastructures, équipements et manifestations culturelles", [], SEEN),
-        ("Patrimoine", [], None),
-    ], SEEN),
-    ("Développement économique", [
-        ("Agriculture et sécurité alimentaire", [], None),
-        ("Tourisme", [], None),
-        ("Economie sociale et solidaire", [], None),
-    ], None),
-    ("Urbanisme et aménagement du territoire", [
-        ("Aménagement urbain", [], None),
-        ("Mobilité et transports", [], None),
-    ], None),
+    (
+        "Politique, humanitaire et coopération transfrontalière",
+        [
+            ("Gouvernance locale et appui institutionnel", [], SEEN),
+            ("Aide humanitaire et reconstruction", [], None),
+            ("Coopération transfrontalière", [], None),
+            ("Démocratie, droits humains et citoyenneté", [], None),
+        ],
+        SEEN,
+    ),
+    (
+        "Environnement, Climat et Energie",
+        [
+            ("Eau et déchets", ["Eau potable", "Assainissement", "Gestion des déchets"], SEEN),
+            ("Climat et énergie", [], None),
+            ("Biodiversité et ressources naturelles", [], None),
+        ],
+        SEEN,
+    ),
+    (
+        "Education, Social et Recherche",
+        [
+            ("Jeunesse & genre", [], SEEN),
+            ("Santé", [], SEEN),
+            ("Education et formation", [], None),
+            ("Enseignement supérieur et recherche", [], None),
+        ],
+        SEEN,
+    ),
+    (
+        "Culture et Patrimoine",
+        [
+            ("Infrastructures, équipements et manifestations culturelles", [], SEEN),
+            ("Patrimoine", [], None),
+        ],
+        SEEN,
+    ),
+    (
+        "Développement économique",
+        [
+            ("Agriculture et sécurité alimentaire", [], None),
+            ("Tourisme", [], None),
+            ("Economie sociale et solidaire", [], None),
+        ],
+        None,
+    ),
+    (
+        "Urbanisme et aménagement du territoire",
+        [
+            ("Aménagement urbain", [], None),
+            ("Mobilité et transports", [], None),
+        ],
+        None,
+    ),
 ]
 STATUSES = [("En cours", SEEN), ("Terminé", "named in the Atlas documentation")]
 FORMS = [("Projet de coopération décentralisée", SEEN)]
@@ -81,10 +105,15 @@ def mapping_lines(path: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def concept(iri: str, label: str, scheme: str, broader: str | None, note: str | None,
-            path: tuple[str, ...] = ()) -> str:
-    lines = [f"<{iri}> a skos:Concept ;", f"    skos:prefLabel {lit(label)}@fr ;",
-             f"    skos:inScheme <{scheme}> ;", *mapping_lines(path)]
+def concept(
+    iri: str, label: str, scheme: str, broader: str | None, note: str | None, path: tuple[str, ...] = ()
+) -> str:
+    lines = [
+        f"<{iri}> a skos:Concept ;",
+        f"    skos:prefLabel {lit(label)}@fr ;",
+        f"    skos:inScheme <{scheme}> ;",
+        *mapping_lines(path),
+    ]
     if broader:
         lines.append(f"    skos:broader <{broader}> ;")
     else:
@@ -95,13 +124,18 @@ def concept(iri: str, label: str, scheme: str, broader: str | None, note: str | 
 
 
 def scheme_header(iri: str, en: str, fr: str) -> str:
-    return (f"<{iri}> a skos:ConceptScheme ;\n    skos:prefLabel {lit(en)}@en , {lit(fr)}@fr ;\n"
-            f"    dcterms:description {lit('Open list: a value first seen in a page is added with cg:provisional true.')}@en .\n\n")
+    return (
+        f"<{iri}> a skos:ConceptScheme ;\n    skos:prefLabel {lit(en)}@en , {lit(fr)}@fr ;\n"
+        f"    dcterms:description {lit('Open list: a value first seen in a page is added with cg:provisional true.')}@en .\n\n"
+    )
 
 
 def themes_ttl() -> str:
-    known = {(t,) for t, _s, _n in THEMES} | {(t, x) for t, subs, _n in THEMES for x, _ss, _m in subs} \
+    known = (
+        {(t,) for t, _s, _n in THEMES}
+        | {(t, x) for t, subs, _n in THEMES for x, _ss, _m in subs}
         | {(t, x, y) for t, subs, _n in THEMES for x, ss, _m in subs for y in ss}
+    )
     unknown = set(themes.THEME_MAPPINGS) - known
     assert not unknown, f"mappings for themes not in THEMES: {unknown}"
     s = iris.THEME_SCHEME
@@ -118,8 +152,11 @@ def themes_ttl() -> str:
 
 
 def schemes_ttl() -> str:
-    out = [HEADER, scheme_header(iris.STATUS_SCHEME, "Partnership statuses", "Statuts des partenariats"),
-           scheme_header(iris.FORM_SCHEME, "Partnership forms", "Formes des partenariats")]
+    out = [
+        HEADER,
+        scheme_header(iris.STATUS_SCHEME, "Partnership statuses", "Statuts des partenariats"),
+        scheme_header(iris.FORM_SCHEME, "Partnership forms", "Formes des partenariats"),
+    ]
     for label, note in STATUSES:
         out.append(concept(iris.status(label), label, iris.STATUS_SCHEME, None, note))
     for label, note in FORMS:

@@ -55,8 +55,13 @@ def main() -> int:
         print("npm is needed (Node.js): https://nodejs.org", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--json", "--pack-destination", tmp],
-                             capture_output=True, text=True, check=True, cwd=tmp)
+        out = subprocess.run(
+            ["npm", "pack", f"{PACKAGE}@{VERSION}", "--json", "--pack-destination", tmp],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp,
+        )
         info = json.loads(out.stdout)[0]
         with tarfile.open(Path(tmp) / info["filename"]) as tar:
             tar.extractall(tmp, filter="data")
@@ -75,8 +80,11 @@ def main() -> int:
         (OUT / "SOURCE.md").write_text(
             f"# YASGUI (query editor)\n\nFrom the npm package `{PACKAGE}` {VERSION} ({meta.get('homepage', '')}), "
             f"licence {meta['license']} (see LICENSE).\nnpm integrity: `{info['integrity']}`\n\n"
-            f"Copied by `scripts/build_yasgui.py`: {', '.join(FILES)}.\n\nSHA-256:\n\n```\n" + "\n".join(sums) + "\n```\n",
-            encoding="utf-8")
+            f"Copied by `scripts/build_yasgui.py`: {', '.join(FILES)}.\n\nSHA-256:\n\n```\n"
+            + "\n".join(sums)
+            + "\n```\n",
+            encoding="utf-8",
+        )
     print(f"wrote {OUT}")
     return 0
 

@@ -23,19 +23,35 @@ WIDTH = 100
 
 
 def _help(cmd: click.Command, name: str, parent: click.Context | None) -> str:
-    ctx = click.Context(cmd, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH,
-                        help_option_names=["-h", "--help"])
+    ctx = click.Context(
+        cmd,
+        info_name=name,
+        parent=parent,
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
+        help_option_names=["-h", "--help"],
+    )
     return cmd.get_help(ctx)
 
 
 def reference() -> str:
-    out = ["# Command-line reference", "",
-           "Generated from `coopgraph --help` by `scripts/cli_reference.py` (`make cli-reference`);",
-           "`tests/test_docs.py` fails when this page is out of date. Every command is a thin face over",
-           "the [Python API](api.md).", "",
-           "## coopgraph", "", "```text", _help(main, "coopgraph", None), "```", ""]
-    root = click.Context(main, info_name="coopgraph", terminal_width=WIDTH, max_content_width=WIDTH,
-                         help_option_names=["-h", "--help"])
+    out = [
+        "# Command-line reference",
+        "",
+        "Generated from `coopgraph --help` by `scripts/cli_reference.py` (`make cli-reference`);",
+        "`tests/test_docs.py` fails when this page is out of date. Every command is a thin face over",
+        "the [Python API](api.md).",
+        "",
+        "## coopgraph",
+        "",
+        "```text",
+        _help(main, "coopgraph", None),
+        "```",
+        "",
+    ]
+    root = click.Context(
+        main, info_name="coopgraph", terminal_width=WIDTH, max_content_width=WIDTH, help_option_names=["-h", "--help"]
+    )
     out += _commands(main, root, "coopgraph")
     return "\n".join(out)
 
@@ -48,8 +64,14 @@ def _commands(group: click.Group, ctx: click.Context, path: str) -> list[str]:
         assert cmd is not None
         out += [f"## {path} {name}", "", "```text", _help(cmd, name, ctx), "```", ""]
         if isinstance(cmd, click.Group):
-            sub = click.Context(cmd, info_name=name, parent=ctx, terminal_width=WIDTH, max_content_width=WIDTH,
-                                help_option_names=["-h", "--help"])
+            sub = click.Context(
+                cmd,
+                info_name=name,
+                parent=ctx,
+                terminal_width=WIDTH,
+                max_content_width=WIDTH,
+                help_option_names=["-h", "--help"],
+            )
             out += _commands(cmd, sub, f"{path} {name}")
     return out
 

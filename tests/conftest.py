@@ -80,8 +80,14 @@ class CLI:
 
     def __call__(self, *args: str, input: str | None = None, env: dict | None = None, timeout: float = 300) -> Run:
         full_env = {**os.environ, "COOPGRAPH_STORE": str(self.store), **(env or {})}
-        p = subprocess.run([coopgraph_exe(), *map(str, args)], capture_output=True, text=True,
-                           input=input, env=full_env, timeout=timeout)
+        p = subprocess.run(
+            [coopgraph_exe(), *map(str, args)],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=full_env,
+            timeout=timeout,
+        )
         assert "Traceback" not in p.stderr, p.stderr
         return Run(p.returncode, p.stdout, p.stderr)
 
@@ -109,18 +115,46 @@ def seed_cli(tmp_path_factory) -> CLI:
 # --- tiers: `make test-fast` leaves out slow, virtuoso, browser and server tests -----------------
 # Marked here, by module, so that test files need no edit; markers are registered in pyproject.
 _SLOW = {  # many CLI runs each, or synthetic corpora: minutes together
-    "test_foundation", "test_queries_cli", "test_validate_cli", "test_validate_engines", "test_validate_batch",
-    "test_validate_ingest", "test_validate_shapes", "test_publish_release", "test_publish_synthetic",
-    "test_publish_personal", "test_dump_cache", "test_robust_store", "test_robust_privacy",
-    "test_robust_nonpages", "test_robust_sparql", "test_robust_injection", "test_link_cli_montreuil",
-    "test_link_cli_seed", "test_link_wikidata", "test_robust_endpoint", "test_publish_push", "test_queries_endpoint",
-    "test_export_iati", "test_export_tables", "test_export_publish", "test_link_places",
-    "test_search_index", "test_result_cache", "test_disk_plans", "test_derived_themes",
-    "test_cli_bad_values", "test_trust_messages", "test_trust_reingest",
+    "test_foundation",
+    "test_queries_cli",
+    "test_validate_cli",
+    "test_validate_engines",
+    "test_validate_batch",
+    "test_validate_ingest",
+    "test_validate_shapes",
+    "test_publish_release",
+    "test_publish_synthetic",
+    "test_publish_personal",
+    "test_dump_cache",
+    "test_robust_store",
+    "test_robust_privacy",
+    "test_robust_nonpages",
+    "test_robust_sparql",
+    "test_robust_injection",
+    "test_link_cli_montreuil",
+    "test_link_cli_seed",
+    "test_link_wikidata",
+    "test_robust_endpoint",
+    "test_publish_push",
+    "test_queries_endpoint",
+    "test_export_iati",
+    "test_export_tables",
+    "test_export_publish",
+    "test_link_places",
+    "test_search_index",
+    "test_result_cache",
+    "test_disk_plans",
+    "test_derived_themes",
+    "test_cli_bad_values",
+    "test_trust_messages",
+    "test_trust_reingest",
 }
 _SLOW_TESTS = {  # in-process, but thousands of generated pages
-    "test_accepted_pages_round_trip", "test_mutated_real_page_never_crashes", "test_random_label_soup_never_crashes",
-    "test_huge_lines", "test_100000_row_funding_table",
+    "test_accepted_pages_round_trip",
+    "test_mutated_real_page_never_crashes",
+    "test_random_label_soup_never_crashes",
+    "test_huge_lines",
+    "test_100000_row_funding_table",
     "test_every_module_imports_alone_in_a_fresh_interpreter",  # one interpreter per module
 }
 _VIRTUOSO = {"test_virtuoso_support"}  # and every test using the `virtuoso` fixture

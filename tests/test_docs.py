@@ -17,12 +17,14 @@ DOCS = REPO / "docs"
 
 
 def test_cli_reference_is_up_to_date():
-    p = subprocess.run([sys.executable, str(REPO / "scripts" / "cli_reference.py")], capture_output=True,
-                       text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "cli_reference.py")], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 0, p.stderr
     assert "## coopgraph query" in p.stdout and "--allow-update" in p.stdout
-    assert p.stdout == (DOCS / "cli.md").read_text(encoding="utf-8"), \
+    assert p.stdout == (DOCS / "cli.md").read_text(encoding="utf-8"), (
         "docs/cli.md is out of date: run 'make cli-reference' (python scripts/cli_reference.py > docs/cli.md)"
+    )
 
 
 def _python_blocks(markdown: str) -> list[str]:
@@ -79,7 +81,10 @@ def test_every_command_and_option_the_readme_shows_exists():
                 if isinstance(cmd, click.Group) and words and words[0] in cmd.commands:
                     cmd = cmd.commands[words[0]]  # a sub-command: `coopgraph export iati --flag`
                 opts = {o for p in cmd.params for o in [*p.opts, *p.secondary_opts]} | {"--help", "-h"}
-                wrong += [f"coopgraph {m.group(1)} has no {o}: {line.strip()}"
-                          for o in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest) if o not in opts]
+                wrong += [
+                    f"coopgraph {m.group(1)} has no {o}: {line.strip()}"
+                    for o in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)
+                    if o not in opts
+                ]
     assert seen >= 20, "the README's command lines were not found"
     assert not wrong, "\n".join(wrong)

@@ -12,31 +12,46 @@ from rdflib.compare import isomorphic
 
 from conftest import PAGES, SEED
 
-P = "PREFIX cg: <https://w3id.org/coopgraph/ontology#> PREFIX schema: <http://schema.org/> " \
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> " \
+P = (
+    "PREFIX cg: <https://w3id.org/coopgraph/ontology#> PREFIX schema: <http://schema.org/> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
     "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#> "
+)
 
 
 def test_partners(seed_cli):
     french = seed_cli.rows(P + "SELECT ?l WHERE { ?p cg:frenchPartner ?f . ?f rdfs:label ?l } ORDER BY ?l")
     assert [r["l"] for r in french] == ["Angoulême", "Communauté d'agglomération du Grand Angoulême"]
-    foreign = seed_cli.rows(P + """SELECT ?l ?country WHERE { ?p cg:foreignPartner ?f . ?f rdfs:label ?l ;
-        cg:country/skos:prefLabel ?country FILTER(LANG(?country) = "fr") } ORDER BY ?l""")
+    foreign = seed_cli.rows(
+        P
+        + """SELECT ?l ?country WHERE { ?p cg:foreignPartner ?f . ?f rdfs:label ?l ;
+        cg:country/skos:prefLabel ?country FILTER(LANG(?country) = "fr") } ORDER BY ?l"""
+    )
     assert [(r["l"], r["country"]) for r in foreign] == [("Intercommunalité Balanzan", "Mali"), ("Ségou", "Mali")]
 
 
 def test_fundings(seed_cli):
-    rows = seed_cli.rows(P + """SELECT (COUNT(?f) AS ?n) (COUNT(DISTINCT ?who) AS ?funders) (SUM(?a) AS ?total)
-        WHERE { ?f a cg:Funding ; schema:funder ?who ; schema:amount ?a }""")
+    rows = seed_cli.rows(
+        P
+        + """SELECT (COUNT(?f) AS ?n) (COUNT(DISTINCT ?who) AS ?funders) (SUM(?a) AS ?total)
+        WHERE { ?f a cg:Funding ; schema:funder ?who ; schema:amount ?a }"""
+    )
     assert rows == [{"n": "15", "funders": "9", "total": "137988"}]
-    meae = seed_cli.rows(P + """SELECT (SUM(?a) AS ?total) (MIN(?y) AS ?from) (MAX(?y) AS ?to) WHERE {
-        ?f schema:funder/rdfs:label "Ministère de l'Europe et des Affaires étrangères" ; schema:amount ?a ; cg:year ?y }""")
+    meae = seed_cli.rows(
+        P
+        + """SELECT (SUM(?a) AS ?total) (MIN(?y) AS ?from) (MAX(?y) AS ?to) WHERE {
+        ?f schema:funder/rdfs:label "Ministère de l'Europe et des Affaires étrangères" ; schema:amount ?a ; cg:year ?y }"""
+    )
     assert meae == [{"total": "37688", "from": "2020", "to": "2021"}]
-    one_pct = seed_cli.rows(P + """SELECT ?a1 ?a2 ?a3 ?amount WHERE { ?f schema:funder/rdfs:label "Angoulême" ;
+    one_pct = seed_cli.rows(
+        P
+        + """SELECT ?a1 ?a2 ?a3 ?amount WHERE { ?f schema:funder/rdfs:label "Angoulême" ;
         cg:year "2020"^^<http://www.w3.org/2001/XMLSchema#gYear> ; schema:amount ?amount ;
-        cg:onePercentAmount1 ?a1 ; cg:onePercentAmount2 ?a2 ; cg:onePercentAmount3 ?a3 }""")
-    assert [(Decimal(r["a1"]), Decimal(r["a2"]), Decimal(r["a3"]), Decimal(r["amount"])) for r in one_pct] == \
-        [(4165, 0, 2890, 4500)]
+        cg:onePercentAmount1 ?a1 ; cg:onePercentAmount2 ?a2 ; cg:onePercentAmount3 ?a3 }"""
+    )
+    assert [(Decimal(r["a1"]), Decimal(r["a2"]), Decimal(r["a3"]), Decimal(r["amount"])) for r in one_pct] == [
+        (4165, 0, 2890, 4500)
+    ]
 
 
 def test_partner_that_funds_is_one_node(seed_cli):
@@ -47,12 +62,18 @@ def test_partner_that_funds_is_one_node(seed_cli):
 def test_themes_dates_status_sdg(seed_cli):
     main = seed_cli.rows(P + "SELECT ?l WHERE { ?p cg:mainTheme/skos:prefLabel ?l }")
     assert main == [{"l": "Gouvernance locale et appui institutionnel"}]
-    others = seed_cli.rows(P + """SELECT ?prio ?l WHERE { ?p cg:themeAssignment ?a . ?a cg:priority ?prio ;
-        cg:theme/skos:prefLabel ?l } ORDER BY ?prio""")
+    others = seed_cli.rows(
+        P
+        + """SELECT ?prio ?l WHERE { ?p cg:themeAssignment ?a . ?a cg:priority ?prio ;
+        cg:theme/skos:prefLabel ?l } ORDER BY ?prio"""
+    )
     assert [r["prio"] for r in others] == ["1", "2", "3", "4"]
     assert others[0]["l"] == "Eau et déchets" and others[3]["l"].startswith("Infrastructures")
-    facts = seed_cli.rows(P + """SELECT ?start ?end ?status ?sig WHERE { ?p a cg:Partnership ; cg:startYear ?start ;
-        schema:endDate ?end ; cg:firstSignatureYear ?sig ; cg:status/skos:prefLabel ?status }""")
+    facts = seed_cli.rows(
+        P
+        + """SELECT ?start ?end ?status ?sig WHERE { ?p a cg:Partnership ; cg:startYear ?start ;
+        schema:endDate ?end ; cg:firstSignatureYear ?sig ; cg:status/skos:prefLabel ?status }"""
+    )
     assert facts == [{"start": "2020", "end": "2021-12-31", "status": "En cours", "sig": "2019"}]
     targets = seed_cli.rows(P + "SELECT ?t WHERE { ?p cg:sdgTarget ?t } ORDER BY ?t")
     assert sorted(r["t"].rsplit("/", 1)[1] for r in targets) == sorted(["3.7", "3.9", "5.3", "6.3", "11.6"])
@@ -61,8 +82,11 @@ def test_themes_dates_status_sdg(seed_cli):
 
 
 def test_text_sections_once_without_noise(seed_cli):
-    rows = seed_cli.rows(P + """SELECT ?c ?h ?o ?d WHERE { ?p cg:context ?c ; cg:history ?h ; cg:objective ?o ;
-        dcterms:description ?d }""")
+    rows = seed_cli.rows(
+        P
+        + """SELECT ?c ?h ?o ?d WHERE { ?p cg:context ?c ; cg:history ?h ; cg:objective ?o ;
+        dcterms:description ?d }"""
+    )
     assert len(rows) == 1
     for text in rows[0].values():
         paragraphs = text.splitlines()
@@ -75,10 +99,14 @@ def test_text_sections_once_without_noise(seed_cli):
 
 
 def test_provenance(seed_cli):
-    rows = seed_cli.rows(P + """SELECT ?file ?sha ?t WHERE { ?p prov:wasDerivedFrom ?s ; prov:generatedAtTime ?t .
-        ?s cg:fileName ?file ; cg:sha256 ?sha }""")
+    rows = seed_cli.rows(
+        P
+        + """SELECT ?file ?sha ?t WHERE { ?p prov:wasDerivedFrom ?s ; prov:generatedAtTime ?t .
+        ?s cg:fileName ?file ; cg:sha256 ?sha }"""
+    )
     assert rows[0]["file"] == "atlas-angouleme-segou.txt"
     import hashlib
+
     assert rows[0]["sha"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
 
 
@@ -93,8 +121,11 @@ def test_dumps_parse_back_to_the_same_graph(seed_cli, tmp_path, fmt, parse_as):
     g = rdflib.Graph().parse(out, format=parse_as)
     assert len(g) == len(g_ref) > 500
     assert isomorphic(g, g_ref)
-    ox_format = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-                 "jsonld": pyoxigraph.RdfFormat.JSON_LD}[fmt]
+    ox_format = {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    }[fmt]
     ox = set(pyoxigraph.parse(path=str(out), format=ox_format))
     assert len(ox) == len(g_ref)
 
@@ -118,8 +149,11 @@ def test_personal_data_apart(seed_cli, tmp_path):
             assert name not in text, (fmt, name)
     with_personal = seed_cli("dump", "--format", "nquads", "--include-personal-data").out
     assert "emma.coquard@diplomatie.gouv.fr" in with_personal and "Diarra" in with_personal
-    graphs = {q.graph_name.value for q in pyoxigraph.parse(with_personal.encode(), format=pyoxigraph.RdfFormat.N_QUADS)
-              if "Diarra" in str(q.object)}
+    graphs = {
+        q.graph_name.value
+        for q in pyoxigraph.parse(with_personal.encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+        if "Diarra" in str(q.object)
+    }
     assert graphs and all(g.startswith("https://w3id.org/coopgraph/graph/personal/") for g in graphs)
     # and a query over the open graph cannot reach it
     assert seed_cli.rows("SELECT ?e WHERE { ?s <http://schema.org/email> ?e }") == []
@@ -145,17 +179,21 @@ def test_malformed_page_is_named_and_the_rest_loads(cli, tmp_path):
     assert r.code == 1
     assert "bad.txt" in r.err and "title" in r.err
     assert "1 loaded" in r.out
-    assert cli.rows("SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> }") \
-        == [{"n": "1"}]
+    assert cli.rows("SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> }") == [
+        {"n": "1"}
+    ]
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("bad-amount-nc.txt", "is not a number"),
-    ("bad-impossible-date.txt", "not a real date"),
-    ("bad-missing-country.txt", "has no country"),
-    ("bad-not-a-page.html", "not an Atlas page"),
-    ("bad-empty.txt", "empty file"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("bad-amount-nc.txt", "is not a number"),
+        ("bad-impossible-date.txt", "not a real date"),
+        ("bad-missing-country.txt", "has no country"),
+        ("bad-not-a-page.html", "not an Atlas page"),
+        ("bad-empty.txt", "empty file"),
+    ],
+)
 def test_bad_fixture_pages_get_one_clear_line(cli, name, expected):
     r = cli("ingest", PAGES / name)
     assert r.code == 1
@@ -205,8 +243,11 @@ def test_values_never_seen_are_kept_as_flagged_concepts(cli):
     assert r.code == 0
     for label in ("Suspendu", "Jumelage", "Sport", "Equipements sportifs"):
         assert f"kept as a new concept: {label!r}" in r.err
-    rows = cli.rows(P + """SELECT ?status ?form WHERE { ?p cg:status ?s ; cg:form ?f .
-        ?s skos:prefLabel ?status ; cg:provisional true . ?f skos:prefLabel ?form ; cg:provisional true }""")
+    rows = cli.rows(
+        P
+        + """SELECT ?status ?form WHERE { ?p cg:status ?s ; cg:form ?f .
+        ?s skos:prefLabel ?status ; cg:provisional true . ?f skos:prefLabel ?form ; cg:provisional true }"""
+    )
     assert rows == [{"status": "Suspendu", "form": "Jumelage"}]
     chain = cli.rows(P + """SELECT ?l WHERE { ?p cg:mainTheme ?t . ?t skos:broader* ?b . ?b skos:prefLabel ?l }""")
     assert {r["l"] for r in chain} == {"Sport", "Sport et développement", "Equipements sportifs"}
@@ -216,6 +257,7 @@ def test_curated_schemes_match_minted_iris():
     """ontology/themes.ttl is generated with the converter's own IRI code: every label path maps back."""
     import coopgraph.rdf.iris as iris
     from coopgraph import resources
+
     g = rdflib.Graph().parse(data=resources.ontology_file("themes.ttl").read_text(encoding="utf-8"), format="turtle")
     SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
     concepts = set(g.subjects(rdflib.RDF.type, SKOS.Concept))
@@ -231,7 +273,8 @@ def test_curated_schemes_match_minted_iris():
 def test_email_in_free_text_is_masked(cli, tmp_path):
     page = tmp_path / "with-email.txt"
     text = SEED.read_text(encoding="utf-8").replace(
-        "Objectifs locaux :", "Objectifs locaux (contact : jean.dupont@ville-angouleme.fr, ou marie[at]segou.ml) :", 1)
+        "Objectifs locaux :", "Objectifs locaux (contact : jean.dupont@ville-angouleme.fr, ou marie[at]segou.ml) :", 1
+    )
     page.write_text(text, encoding="utf-8")
     assert cli("ingest", page).code == 0
     dump = cli("dump", "--format", "ntriples").out

@@ -37,7 +37,8 @@ def _modules() -> dict[str, Path]:
 def _is_type_checking(node: ast.If) -> bool:
     t = node.test
     return (isinstance(t, ast.Name) and t.id == "TYPE_CHECKING") or (
-        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING")
+        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(name: str, path: Path, known: set[str]) -> set[str]:
@@ -92,7 +93,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(m)
         for n in edges(m):
             if colour.get(n) == 1:
-                return stack[stack.index(n):] + [n]
+                return stack[stack.index(n) :] + [n]
             if n not in colour:
                 found = dfs(n)
                 if found:
@@ -126,8 +127,9 @@ def test_the_core_imports_no_face_and_no_click():
     for m, f in mods.items():
         if m.startswith(FACES):
             continue
-        wrong = sorted(i for i in _imports(m, f, known)
-                       if i == "click" or i.startswith("click.") or i.startswith(FACES))
+        wrong = sorted(
+            i for i in _imports(m, f, known) if i == "click" or i.startswith("click.") or i.startswith(FACES)
+        )
         if wrong:
             bad[m] = wrong
     assert not bad, f"core modules importing click or a face: {bad}"

@@ -63,9 +63,7 @@ def test_start_load_query_gsp_stop(tmp_path: Path) -> None:
         rows = v.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert int(rows[0]["n"]["value"]) == N_TRIPLES
 
-        rows = v.query(
-            f"SELECT ?s ?amount WHERE {{ GRAPH <{graph}> {{ ?s <{EX}amount> ?amount }} }} ORDER BY ?s"
-        )
+        rows = v.query(f"SELECT ?s ?amount WHERE {{ GRAPH <{graph}> {{ ?s <{EX}amount> ?amount }} }} ORDER BY ?s")
         assert [(r["s"]["value"], r["amount"]["value"]) for r in rows] == [
             (EX + "a", "12.5"),  # canonical form: "12.50" -> "12.5"
             (EX + "b", "3"),
@@ -85,11 +83,7 @@ def test_start_load_query_gsp_stop(tmp_path: Path) -> None:
 
         # Graph Store Protocol write, Digest auth as dba/dba
         gsp_graph = EX + "gsp"
-        turtle = (
-            f"@prefix ex: <{EX}> .\n"
-            'ex:x ex:label "pushed"@en ; ex:amount 1.5 .\n'
-            'ex:y ex:label "also pushed" .\n'
-        )
+        turtle = f'@prefix ex: <{EX}> .\nex:x ex:label "pushed"@en ; ex:amount 1.5 .\nex:y ex:label "also pushed" .\n'
         assert v.gsp_put(gsp_graph, turtle) in (200, 201, 204)
         assert v.count(gsp_graph) == 3
         assert v.gsp_put(gsp_graph, f"<{EX}z> <{EX}p> 1 .") in (200, 201, 204)  # PUT replaces
@@ -99,13 +93,17 @@ def test_start_load_query_gsp_stop(tmp_path: Path) -> None:
 
         # without credentials GSP writes are refused
         status, _ = v.http(
-            "PUT", v.gsp_graph_url(gsp_graph, auth=False), turtle.encode(),
-            {"Content-Type": "text/turtle"}, auth=False,
+            "PUT",
+            v.gsp_graph_url(gsp_graph, auth=False),
+            turtle.encode(),
+            {"Content-Type": "text/turtle"},
+            auth=False,
         )
         assert status in (401, 403)
         # Basic auth is not accepted by /sparql-graph-crud-auth (Digest only)
-        status, _ = v.http("PUT", v.gsp_graph_url(gsp_graph), turtle.encode(),
-                           {"Content-Type": "text/turtle"}, auth=False)
+        status, _ = v.http(
+            "PUT", v.gsp_graph_url(gsp_graph), turtle.encode(), {"Content-Type": "text/turtle"}, auth=False
+        )
         assert status == 401
 
         # SPARQL Update through /sparql-auth
@@ -156,9 +154,7 @@ def test_session_fixture_and_virtuoso_quirks(virtuoso: Virtuoso, tmp_path: Path)
     virtuoso.clear_graph(graph)
     virtuoso.load_ntriples(nt, graph)
 
-    rows = virtuoso.query(
-        f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <{EX}a> ?p ?o }} }} ORDER BY ?p ?o"
-    )
+    rows = virtuoso.query(f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <{EX}a> ?p ?o }} }} ORDER BY ?p ?o")
     by_p = {}
     for r in rows:
         by_p.setdefault(r["p"]["value"], []).append(r["o"])
@@ -191,7 +187,7 @@ def test_session_fixture_and_virtuoso_quirks(virtuoso: Virtuoso, tmp_path: Path)
 
     # gYear: FILTER comparison works, YEAR() gives xsd:integer
     rows = virtuoso.query(
-        f'SELECT ?y (YEAR(?y) AS ?yy) WHERE {{ GRAPH <{graph}> {{ ?s <{EX}year> ?y }} '
+        f"SELECT ?y (YEAR(?y) AS ?yy) WHERE {{ GRAPH <{graph}> {{ ?s <{EX}year> ?y }} "
         f'FILTER(?y > "2020"^^<{XSD}gYear>) }}'
     )
     assert [(r["y"]["value"], r["yy"]["value"], r["yy"]["datatype"]) for r in rows] == [
@@ -200,8 +196,7 @@ def test_session_fixture_and_virtuoso_quirks(virtuoso: Virtuoso, tmp_path: Path)
 
     # GROUP_CONCAT drops language tags; order inside the group is unspecified
     rows = virtuoso.query(
-        f'SELECT (GROUP_CONCAT(?l; separator="|") AS ?ls) '
-        f"WHERE {{ GRAPH <{graph}> {{ <{EX}a> <{RDFS_LABEL}> ?l }} }}"
+        f'SELECT (GROUP_CONCAT(?l; separator="|") AS ?ls) WHERE {{ GRAPH <{graph}> {{ <{EX}a> <{RDFS_LABEL}> ?l }} }}'
     )
     assert rows[0]["ls"]["type"] == "literal" and "xml:lang" not in rows[0]["ls"]
     assert sorted(rows[0]["ls"]["value"].split("|")) == ["Coop A", "Coopérative A"]

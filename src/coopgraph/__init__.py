@@ -30,7 +30,29 @@ from .errors import (  # noqa: E402
     WikidataError,
 )
 
-__all__ = ["Atlas", "CoopgraphError", "CredentialsError", "EndpointError", "InputError", "OptionError",
-           "OutputError", "PublishError", "PushError", "QueryError", "Remote", "Rows", "ServiceRefused",
-           "SparqlError", "Stats", "StoreError", "UpdateRefused", "WikidataError", "__version__", "list_queries",
-           "open", "remote", "show_query", "validate_files"]
+__all__ = [
+    "Atlas",
+    "CoopgraphError",
+    "CredentialsError",
+    "EndpointError",
+    "InputError",
+    "OptionError",
+    "OutputError",
+    "PublishError",
+    "PushError",
+    "QueryError",
+    "Remote",
+    "Rows",
+    "ServiceRefused",
+    "SparqlError",
+    "Stats",
+    "StoreError",
+    "UpdateRefused",
+    "WikidataError",
+    "__version__",
+    "list_queries",
+    "open",
+    "remote",
+    "show_query",
+    "validate_files",
+]

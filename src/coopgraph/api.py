@@ -38,13 +38,38 @@ if TYPE_CHECKING:
     from .push import Report as PushReport
     from .validate import Report
 
-__all__ = ["Atlas", "Remote", "Rows", "Stats", "list_queries", "open", "remote", "show_query", "to_python",
-           "validate_files"]
+__all__ = [
+    "Atlas",
+    "Remote",
+    "Rows",
+    "Stats",
+    "list_queries",
+    "open",
+    "remote",
+    "show_query",
+    "to_python",
+    "validate_files",
+]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                               "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-                               "unsignedShort", "unsignedByte")}
+_INTEGERS = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 ENGINES = ("fast", "pyshacl")
 DUMP_FORMATS = tuple(sorted(FORMATS))  # turtle, ntriples, nquads, trig, jsonld, rdfxml
 
@@ -169,9 +194,15 @@ class Atlas:
     `.store` is the underlying `coopgraph.store.Store`, `.path` its folder.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
-                 wait: float | None = None, memory: bool | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        wait: float | None = None,
+        memory: bool | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         from . import engine
 
         # on_wait(message): told once when a writer waits for another process (the CLI prints it).
@@ -213,8 +244,15 @@ class Atlas:
             raise StoreError(f"{what} needs a writable store; open it without read_only=True")
 
     # -- writing -----------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[Any], *, validate: bool = True, force: bool = False,
-               on_file: Callable[[Path], None] | None = None, jobs: int | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[Any],
+        *,
+        validate: bool = True,
+        force: bool = False,
+        on_file: Callable[[Path], None] | None = None,
+        jobs: int | None = None,
+    ) -> IngestReport:
         """Read Atlas pages (files, or folders of *.txt pages) into the store, as `coopgraph ingest`.
 
         Each page is validated against the SHACL shapes before it is stored (`validate=False`
@@ -302,8 +340,16 @@ class Atlas:
         """The keys of the stored partnerships (unordered)."""
         return self.store.partnerships()
 
-    def push(self, endpoint: str, graph: str, *, replace: bool = False, chunk_size: int = 50_000,
-             timeout: float = 300.0, on_chunk: Callable[[int, int], None] | None = None) -> PushReport:
+    def push(
+        self,
+        endpoint: str,
+        graph: str,
+        *,
+        replace: bool = False,
+        chunk_size: int = 50_000,
+        timeout: float = 300.0,
+        on_chunk: Callable[[int, int], None] | None = None,
+    ) -> PushReport:
         """Upload the open graph to a remote triple store (SPARQL 1.1 Graph Store HTTP Protocol),
         as `coopgraph push`: into the named graph `graph`, replacing its content (PUT) when
         `replace`, else adding to it (POST); `chunk_size` triples per request, `timeout` seconds
@@ -320,8 +366,7 @@ class Atlas:
         target = pushing.Target.make(endpoint, graph, timeout=timeout)
         auth = pushing.prepare(target)
         lines = dumps.sorted_lines(self.store)
-        return pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=on_chunk,
-                                  auth=auth)
+        return pushing.push_lines(target, lines, replace=replace, chunk_size=chunk_size, on_chunk=on_chunk, auth=auth)
 
     def map_data(self) -> dict[str, Any]:
         """What the map of the partnerships draws, as a JSON-able dict: partnerships (title, top
@@ -359,8 +404,13 @@ class Atlas:
         results = v.validate_partitioned(self.store) if partitioned else v.validate(self.store, engine)
         return v.build_report(self.store, results)
 
-    def dump(self, out: IO[bytes] | str | Path, format: str = "turtle", *,  # noqa: A002
-             include_personal_data: bool = False) -> None:
+    def dump(
+        self,
+        out: IO[bytes] | str | Path,
+        format: str = "turtle",
+        *,  # noqa: A002
+        include_personal_data: bool = False,
+    ) -> None:
         """Write the open graph in an RDF format: turtle, ntriples, nquads, trig, jsonld or rdfxml.
 
         `out` is a binary stream or a path. Personal data (contacts, volunteers) is left out
@@ -377,10 +427,18 @@ class Atlas:
         else:
             self.store.dump(out, format, include_personal=include_personal_data)
 
-    def publish(self, outdir: str | Path, *, base_url: str | None = None, licence: str = "etalab-2.0",
-                publisher: str = "coopgraph", publisher_url: str = "https://w3id.org/coopgraph/",
-                sparql_endpoint: str | None = None, date: dt.date | str | None = None,
-                include_personal_data: bool = False) -> PublishResult:
+    def publish(
+        self,
+        outdir: str | Path,
+        *,
+        base_url: str | None = None,
+        licence: str = "etalab-2.0",
+        publisher: str = "coopgraph",
+        publisher_url: str = "https://w3id.org/coopgraph/",
+        sparql_endpoint: str | None = None,
+        date: dt.date | str | None = None,
+        include_personal_data: bool = False,
+    ) -> PublishResult:
         """Write an open-data release of the graph to `outdir`, as `coopgraph publish`.
 
         `base_url` is where the folder will be served (default https://w3id.org/coopgraph/dataset/);
@@ -404,28 +462,43 @@ class Atlas:
         outdir = Path(outdir)
         if outdir.exists() and not outdir.is_dir():
             raise OutputError(f"{outdir} exists and is not a folder")
-        opts = Options(base_url=_http_url(base_url, "base_url") if base_url else DEFAULT_BASE_URL,
-                       licence=licence, publisher=publisher, publisher_url=publisher_url,
-                       date=date or release_date(), sparql_endpoint=sparql_endpoint,
-                       include_personal=include_personal_data)
+        opts = Options(
+            base_url=_http_url(base_url, "base_url") if base_url else DEFAULT_BASE_URL,
+            licence=licence,
+            publisher=publisher,
+            publisher_url=publisher_url,
+            date=date or release_date(),
+            sparql_endpoint=sparql_endpoint,
+            include_personal=include_personal_data,
+        )
         try:
             return publish(self.store, outdir, opts)
         except OSError as e:
             raise OutputError(f"cannot write to {outdir}: {e.strerror or e}") from None
 
     # -- exports (IATI, tables) ----------------------------------------------------------------
-    def export_iati(self, path: str | Path, *, reporting_org_ref: str | None = None,
-                    reporting_org_name: str | None = None, reporting_org_type: str | None = None,
-                    secondary_reporter: bool = True, include_personal_data: bool = False) -> IatiResult:
+    def export_iati(
+        self,
+        path: str | Path,
+        *,
+        reporting_org_ref: str | None = None,
+        reporting_org_name: str | None = None,
+        reporting_org_type: str | None = None,
+        secondary_reporter: bool = True,
+        include_personal_data: bool = False,
+    ) -> IatiResult:
         """Write the partnerships as IATI 2.03 activities to `path`, as `coopgraph export iati`.
 
         Returns an IatiResult (.activities, .transactions, .total, .skipped). Check the file with
         coopgraph.export.codelists.schema_errors(path) and .code_errors(path)."""
         from .export.iati import DEFAULT_NAME, DEFAULT_REF, DEFAULT_TYPE, ReportingOrg, export_iati
 
-        rep = ReportingOrg(reporting_org_ref or DEFAULT_REF,
-                           reporting_org_name or (reporting_org_ref or DEFAULT_NAME),
-                           reporting_org_type or DEFAULT_TYPE, secondary=secondary_reporter)
+        rep = ReportingOrg(
+            reporting_org_ref or DEFAULT_REF,
+            reporting_org_name or (reporting_org_ref or DEFAULT_NAME),
+            reporting_org_type or DEFAULT_TYPE,
+            secondary=secondary_reporter,
+        )
         return export_iati(self.store, path, reporting=rep, include_personal=include_personal_data)
 
     def export_tables(self, outdir: str | Path, *, xlsx: bool = False) -> TablesResult:
@@ -505,8 +578,13 @@ def remote(url: str, *, timeout: float = 60.0) -> Remote:
     return Remote(url, timeout=timeout)
 
 
-def open(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,  # noqa: A001
-         memory: bool | None = None) -> Atlas:
+def open(
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,  # noqa: A001
+    memory: bool | None = None,
+) -> Atlas:
     """Open (or create) the store at `path`: default $COOPGRAPH_STORE, else
     ~/.local/share/coopgraph/store ($XDG_DATA_HOME is honoured), as the CLI's --store.
 

@@ -48,10 +48,18 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=PathType(path_type=Path))
 @store_option
-@click.option("--force", is_flag=True, help="Re-convert pages even when the same bytes are already stored, and "
-              "accept a new version of a stored partnership even when it loses most of it (refused otherwise).")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Validate each partnership against the SHACL shapes before storing it.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-convert pages even when the same bytes are already stored, and "
+    "accept a new version of a stored partnership even when it loses most of it (refused otherwise).",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate each partnership against the SHACL shapes before storing it.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, validate: bool, quiet: bool) -> None:
     """Read Atlas pages (files, or folders of *.txt pages) into the store.
@@ -65,8 +73,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:  # a mistyped path is a usage error: nothing is read, the store is not touched
-        raise UsageProblem(f"no such file or folder: {', '.join(m or repr(m) for m in missing[:5])}"
-                           + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
+        raise UsageProblem(
+            f"no such file or folder: {', '.join(m or repr(m) for m in missing[:5])}"
+            + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        )
 
     with atlas_opened(store_path, read_only=False) as atlas:
         items = list(collect_files(paths))  # walked once: counted for the progress bar, then read
@@ -81,8 +91,11 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
             if p.severity == "error" or not quiet:
                 click.echo(str(p), err=True)
         if quiet and report.replaced:
-            click.echo(f"{len(report.replaced)} stored partnership(s) replaced by a new version of their page "
-                       "(run without --quiet to see what changed).", err=True)
+            click.echo(
+                f"{len(report.replaced)} stored partnership(s) replaced by a new version of their page "
+                "(run without --quiet to see what changed).",
+                err=True,
+            )
         elif report.replaced:
             for change in report.replaced:
                 click.echo(str(change), err=True)
@@ -101,19 +114,37 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(DUMP_FORMATS), default="turtle", show_default=True,
-              help="RDF syntax of the dump. nquads and trig keep the named graphs (one per partnership).")
-@click.option("-o", "--output", type=PathType(path_type=Path, dir_okay=False),
-              help="Write to this file (default: standard output).")
-@click.option("--include-personal-data", is_flag=True,
-              help="Also write contacts and volunteers (names, e-mail addresses). Off by default.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(DUMP_FORMATS),
+    default="turtle",
+    show_default=True,
+    help="RDF syntax of the dump. nquads and trig keep the named graphs (one per partnership).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=PathType(path_type=Path, dir_okay=False),
+    help="Write to this file (default: standard output).",
+)
+@click.option(
+    "--include-personal-data",
+    is_flag=True,
+    help="Also write contacts and volunteers (names, e-mail addresses). Off by default.",
+)
 def dump(store_path: Path | None, fmt: str, output: Path | None, include_personal_data: bool) -> None:
     """Write the whole graph in an RDF format. Personal data is left out unless asked for."""
     with atlas_opened(store_path, read_only=True) as atlas, open_output(output) as out:
         atlas.dump(out, fmt, include_personal_data=include_personal_data)
     if output:
-        click.echo(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}"
-                   + (", WITH personal data" if include_personal_data else "") + ").", err=True)
+        click.echo(
+            f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}"
+            + (", WITH personal data" if include_personal_data else "")
+            + ").",
+            err=True,
+        )
 
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
@@ -122,16 +153,39 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 @main.command()
 @click.argument("query")
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
-              help=RESULT_FORMAT_HELP)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help=RESULT_FORMAT_HELP,
+)
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
-@click.option("--endpoint", metavar="URL", help="Run on this remote SPARQL 1.1 endpoint instead of the store "
-              "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).")
-@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
-              help="Seconds to wait for the remote endpoint.")
-def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, allow_service: bool,
-           endpoint: str | None, timeout: float) -> None:
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this remote SPARQL 1.1 endpoint instead of the store "
+    "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).",
+)
+@click.option(
+    "--timeout",
+    type=Range(min=1, max=SECONDS_MAX),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for the remote endpoint.",
+)
+def sparql(
+    query: str,
+    store_path: Path | None,
+    fmt: str,
+    allow_update: bool,
+    allow_service: bool,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
     """Run a SPARQL query (text, or @FILE) on the store. Read-only unless --allow-update."""
     from .api import remote
     from .results import write_answer
@@ -157,13 +211,16 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
                 click.echo("Update sent.", err=True)
                 return
             remote_answer = ep.sparql(query, allow_service=allow_service)
-            note_if_empty(write_answer(remote_answer.table if isinstance(remote_answer, Rows) else remote_answer, fmt,
-                                       out), fmt)
+            note_if_empty(
+                write_answer(remote_answer.table if isinstance(remote_answer, Rows) else remote_answer, fmt, out), fmt
+            )
             return
         if is_update(query):
             if not allow_update:
-                raise UsageProblem("this is a SPARQL Update, and the store is opened read-only; "
-                                   "pass --allow-update to change the store")
+                raise UsageProblem(
+                    "this is a SPARQL Update, and the store is opened read-only; "
+                    "pass --allow-update to change the store"
+                )
             with atlas_opened(store_path, read_only=False) as atlas:
                 atlas.update(query, allow_service=allow_service)
             out.write("Update applied.\n")
@@ -177,8 +234,15 @@ def sparql(query: str, store_path: Path | None, fmt: str, allow_update: bool, al
 
 @main.command()
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
-              help=RESULT_FORMAT_HELP)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help=RESULT_FORMAT_HELP,
+)
 def stats(store_path: Path | None, fmt: str) -> None:
     """Key figures: partnerships, collectivités, countries, funders, amounts, triples."""
     from .results import write
@@ -191,23 +255,19 @@ def stats(store_path: Path | None, fmt: str) -> None:
             for name, cell in zip(table.variables, row):
                 click.echo(f"{name:>22}  {cell.value if cell else 0}")
             click.echo(f"{'triples':>22}  {figures['triples']}")
-            click.echo(f"{'personal triples':>22}  {figures['personal_triples']}  "
-                       "(kept apart, never in a default dump)")
+            click.echo(
+                f"{'personal triples':>22}  {figures['personal_triples']}  (kept apart, never in a default dump)"
+            )
         else:
             write(table, fmt, stdout())
 
 
-from .commands import link, publish, query, validate  # noqa: E402
+# The other commands live in commands/, one module each; imported last, after `main` exists.
+from .commands import export, link, publish, query, serve, validate  # noqa: E402
 
-for _module in (validate, query, link, publish):
+for _module in (validate, query, link, publish, export, serve):
     main.add_command(_module.command)
-# `push` lives beside `publish`; registered when present.
-if hasattr(publish, "push_command"):
-    main.add_command(publish.push_command)
-from .commands import export as _export  # noqa: E402
-
-main.add_command(_export.command)
-from .commands import serve as _serve; main.add_command(_serve.command)  # noqa: E402,E702
+main.add_command(publish.push_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

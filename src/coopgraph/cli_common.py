@@ -51,8 +51,10 @@ class PathType(click.Path):
 SECONDS_MAX = 86_400.0  # a day: beyond, a timeout overflows the platform's timers
 
 
-RESULT_FORMAT_HELP = ("table: aligned columns for people; csv / tsv: a header row of the variable names, then "
-                      "plain values; json: SPARQL 1.1 JSON results.")
+RESULT_FORMAT_HELP = (
+    "table: aligned columns for people; csv / tsv: a header row of the variable names, then "
+    "plain values; json: SPARQL 1.1 JSON results."
+)
 
 
 def note_if_empty(rows: int | None, fmt: str) -> None:
@@ -102,8 +104,7 @@ def opened(store_path: Path | None, *, read_only: bool):
 
 
 def store_option(f):
-    return click.option("--store", "store_path", type=PathType(path_type=Path), envvar=ENV_VAR,
-                        help=STORE_HELP)(f)
+    return click.option("--store", "store_path", type=PathType(path_type=Path), envvar=ENV_VAR, help=STORE_HELP)(f)
 
 
 def open_output(path: Path | None) -> Any:
@@ -115,7 +116,6 @@ def open_output(path: Path | None) -> Any:
         return open(path, "wb")
     except OSError as e:
         raise UsageProblem(f"cannot write {path}: {e.strerror or e}") from None
-
 
 
 Failed = DataProblem  # what was asked was fine, but the data or a remote service failed: exit 1

@@ -43,8 +43,9 @@ def for_host(host: str) -> tuple[str, str] | None:
     except (netrc.NetrcParseError, OSError) as e:
         # The parse error can quote the offending line: say where, never what.
         line = getattr(e, "lineno", None)
-        raise CredentialsError(f"cannot read the netrc file {path}: {type(e).__name__}"
-                               + (f" at line {line}" if line else "")) from None
+        raise CredentialsError(
+            f"cannot read the netrc file {path}: {type(e).__name__}" + (f" at line {line}" if line else "")
+        ) from None
     if not found or not found[0]:
         return None
     if not found[2]:

@@ -55,8 +55,9 @@ class DumpCache:
         self.on_begin: list = []
         if read_only:
             if self.path.exists():
-                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                                           check_same_thread=False)
+                self._db = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                )
             return
         try:
             self._db = self._connect()

@@ -43,8 +43,10 @@ class Endpoint:
         if "@" in parts.netloc:
             # Refuse rather than use: a password in a URL ends up in shell history and logs.
             # Checked first, so that no message below repeats the URL with its password.
-            raise OptionError("the endpoint URL holds credentials; put them in the environment "
-                             f"({ENV_USER}, {ENV_PASSWORD}) or in a netrc file instead")
+            raise OptionError(
+                "the endpoint URL holds credentials; put them in the environment "
+                f"({ENV_USER}, {ENV_PASSWORD}) or in a netrc file instead"
+            )
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OptionError(f"not an http(s) endpoint URL: {self.display!r}")
         self.host = parts.hostname
@@ -102,8 +104,10 @@ class Endpoint:
     def select(self, query: str) -> results.Table:
         data = self.select_json(query)
         if "boolean" in data:
-            return results.Table(["boolean"], [[results.Cell("true" if data["boolean"] else "false", "literal",
-                                                             results.XSD + "boolean")]])
+            return results.Table(
+                ["boolean"],
+                [[results.Cell("true" if data["boolean"] else "false", "literal", results.XSD + "boolean")]],
+            )
         return results.from_sparql_json(data)
 
     def update(self, query: str) -> None:
@@ -130,8 +134,14 @@ class Endpoint:
             raise type(e)(self._scrub(str(e))) from None
 
     def _call_raw(self, run):
-        from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
-                                                    SPARQLWrapperException, Unauthorized, URITooLong)
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            SPARQLWrapperException,
+            Unauthorized,
+            URITooLong,
+        )
 
         where = self.display
         try:
@@ -139,8 +149,10 @@ class Endpoint:
         except QueryBadFormed as e:
             raise EndpointError(f"{where} refused the query as malformed: {_detail(e)}") from None
         except Unauthorized:
-            raise EndpointError(f"{where} refused the credentials (HTTP 401/403); set {ENV_USER} and "
-                                f"{ENV_PASSWORD} (and {ENV_AUTH}=digest if needed) or a netrc entry") from None
+            raise EndpointError(
+                f"{where} refused the credentials (HTTP 401/403); set {ENV_USER} and "
+                f"{ENV_PASSWORD} (and {ENV_AUTH}=digest if needed) or a netrc entry"
+            ) from None
         except EndPointNotFound:
             raise EndpointError(f"{where} answered 404: no SPARQL endpoint at this URL") from None
         except EndPointInternalError as e:
@@ -149,8 +161,10 @@ class Endpoint:
             raise EndpointError(f"{where} refused the request as too long (HTTP 414)") from None
         except urllib.error.HTTPError as e:
             if e.code in (401, 403):
-                raise EndpointError(f"{where} refused access (HTTP {e.code}); check the credentials "
-                                    f"({ENV_USER}/{ENV_PASSWORD} or netrc)") from None
+                raise EndpointError(
+                    f"{where} refused access (HTTP {e.code}); check the credentials "
+                    f"({ENV_USER}/{ENV_PASSWORD} or netrc)"
+                ) from None
             error = ServerError if 500 <= e.code < 600 else EndpointError
             raise error(f"{where} answered HTTP {e.code} {e.reason}") from None
         except urllib.error.URLError as e:

@@ -95,8 +95,14 @@ def store_key(store) -> tuple:
     return (str(store.path.resolve()), store.opened_generation, store.local_writes)
 
 
-def select(store, text: str, name: str | None = None, cache: ResultCache | None = RESULTS,
-           given: dict[str, str] | None = None, lookup=None) -> _results.Table:
+def select(
+    store,
+    text: str,
+    name: str | None = None,
+    cache: ResultCache | None = RESULTS,
+    given: dict[str, str] | None = None,
+    lookup=None,
+) -> _results.Table:
     """The rows of SELECT `text` (the saved query `name` bound with `given`, or any query) on `store`.
 
     On the disk, a saved query with a disk plan (disk_plans/) runs that plan bound with `given`."""
@@ -140,10 +146,18 @@ def search(store, text: str, limit: int = 50, cache: ResultCache | None = RESULT
         index.rebuild(store.open)
         found = (index.search(text, limit),)
     xsd = "http://www.w3.org/2001/XMLSchema#"
-    table = _results.Table(["partnership", "title", "score", "snippet"], [
-        [_results.Cell(iri, "uri"), _results.Cell(title, "literal", None, "fr"),
-         _results.Cell(repr(score), "literal", xsd + "double"), _results.Cell(snip, "literal", None, "fr")]
-        for iri, title, score, snip in found[0]])
+    table = _results.Table(
+        ["partnership", "title", "score", "snippet"],
+        [
+            [
+                _results.Cell(iri, "uri"),
+                _results.Cell(title, "literal", None, "fr"),
+                _results.Cell(repr(score), "literal", xsd + "double"),
+                _results.Cell(snip, "literal", None, "fr"),
+            ]
+            for iri, title, score, snip in found[0]
+        ],
+    )
     if cache is not None:
         cache.put(key, table, _size(table))
     return table
@@ -186,8 +200,12 @@ def _search_partnerships(store, db, text: str) -> _results.Table | None:
         values = [s["text"] for s in solutions]
     except (SyntaxError, OSError, RuntimeError):
         return None
-    if len(values) != 1 or not isinstance(values[0], Literal) or values[0].language \
-            or values[0].datatype.value != _STRING:
+    if (
+        len(values) != 1
+        or not isinstance(values[0], Literal)
+        or values[0].language
+        or values[0].datatype.value != _STRING
+    ):
         return None
     found_in = with_index(store, lambda index: index.candidates(values[0].value))
     if found_in is None or found_in[0] is None:
@@ -225,8 +243,11 @@ def with_index(store, read):
     with _PRIVATE_LOCK:
         index = _PRIVATE.get(key)
         if index is None:
-            print("coopgraph: the search index is missing or stale; building it in memory "
-                  "(the next writer rebuilds it on disk)", file=sys.stderr)
+            print(
+                "coopgraph: the search index is missing or stale; building it in memory "
+                "(the next writer rebuilds it on disk)",
+                file=sys.stderr,
+            )
             index = SearchIndex(None)
             index.rebuild(store.open)
             _PRIVATE.clear()

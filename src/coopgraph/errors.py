@@ -40,8 +40,9 @@ class UpdateRefused(SparqlError):
 class ServiceRefused(SparqlError):
     """A SERVICE call (a query to another endpoint) where it was not allowed."""
 
-    def __init__(self, message: str = "SERVICE (a call to another endpoint) is refused; "
-                                      "pass allow_service=True to allow it") -> None:
+    def __init__(
+        self, message: str = "SERVICE (a call to another endpoint) is refused; pass allow_service=True to allow it"
+    ) -> None:
         super().__init__(message)
 
 
@@ -89,6 +90,20 @@ class WikidataError(CoopgraphError):
     exit_code = 1
 
 
-__all__ = ["CoopgraphError", "CredentialsError", "EndpointError", "InputError", "OptionError", "OutputError", "PublishError",
-           "PushError", "QueryError", "ServerError", "ServiceRefused", "SparqlError", "StoreError",
-           "UpdateRefused", "WikidataError"]
+__all__ = [
+    "CoopgraphError",
+    "CredentialsError",
+    "EndpointError",
+    "InputError",
+    "OptionError",
+    "OutputError",
+    "PublishError",
+    "PushError",
+    "QueryError",
+    "ServerError",
+    "ServiceRefused",
+    "SparqlError",
+    "StoreError",
+    "UpdateRefused",
+    "WikidataError",
+]

@@ -60,10 +60,16 @@ def collect_files(paths: Iterable[Path | Problem]) -> Iterator[Path | Problem]:
 BatchCheck = Callable[[list[PageData], dict[str, str]], dict[str, list[Problem]]]
 
 
-def ingest(store: Store, paths: Iterable[Path | Problem], *, force: bool = False, check: BatchCheck | None = None,
-           on_file: Callable[[Path], None] | None = None,
-           now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-           jobs: int | None = None) -> IngestReport:
+def ingest(
+    store: Store,
+    paths: Iterable[Path | Problem],
+    *,
+    force: bool = False,
+    check: BatchCheck | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+    jobs: int | None = None,
+) -> IngestReport:
     """Ingest pages. Parsing, linking and conversion run in `jobs` worker processes
     (default: $COOPGRAPH_JOBS, else one per core) when there are enough pages to pay for them;
     the store is written by this process only, pages taken in file order, so the outcome is the
@@ -170,7 +176,8 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool) 
     converted = convert(p, links, when)
     prep.problems.extend(
         Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
-        for label in converted.new_concepts)
+        for label in converted.new_concepts
+    )
     prep.data = PageData.of(converted)
     return prep
 
@@ -192,9 +199,17 @@ def _warm_up() -> None:
     curated_concepts()
 
 
-def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entities: set[bytes],
-           check: BatchCheck | None, files: dict[str, str], known: dict[str, str],
-           previous: dict[str, str | None], force: bool = False) -> None:
+def _flush(
+    store: Store,
+    batch: list[PageData],
+    report: IngestReport,
+    seen_entities: set[bytes],
+    check: BatchCheck | None,
+    files: dict[str, str],
+    known: dict[str, str],
+    previous: dict[str, str | None],
+    force: bool = False,
+) -> None:
     if not batch:
         return
 
@@ -227,10 +242,18 @@ def _flush(store: Store, batch: list[PageData], report: IngestReport, seen_entit
             continue
         change = compare(store, files[page.key], page.graph, page.page, page.entities)
         if change.suspicious and not force:
-            report.problems.append(Problem(change.file, None, (
-                f"refused: this page would replace the stored version of {change.title!r} but loses most "
-                f"of it ({change.details()}); the stored version is kept. If the new page is right, "
-                "ingest it again with --force"), "error"))
+            report.problems.append(
+                Problem(
+                    change.file,
+                    None,
+                    (
+                        f"refused: this page would replace the stored version of {change.title!r} but loses most "
+                        f"of it ({change.details()}); the stored version is kept. If the new page is right, "
+                        "ingest it again with --force"
+                    ),
+                    "error",
+                )
+            )
             refuse(page)
         else:
             report.replaced.append(change)

@@ -49,8 +49,9 @@ class Target:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise PushUsageError(f"--endpoint must be an http(s) URL, got {endpoint!r}")
         if parts.username or parts.password:
-            raise PushUsageError("put credentials in COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD "
-                                 "or ~/.netrc, not in the URL")
+            raise PushUsageError(
+                "put credentials in COOPGRAPH_ENDPOINT_USER / COOPGRAPH_ENDPOINT_PASSWORD or ~/.netrc, not in the URL"
+            )
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", graph):
             raise PushUsageError(f"--graph must be an absolute IRI, got {graph!r}")
         return cls(endpoint, graph, credentials.for_host(parts.hostname), timeout)
@@ -62,7 +63,6 @@ class Target:
     def url(self) -> str:
         sep = "&" if urllib.parse.urlsplit(self.endpoint).query else "?"
         return self.endpoint + sep + urllib.parse.urlencode({self.param: self.graph})
-
 
 
 class _Auth:
@@ -125,8 +125,11 @@ class _Auth:
 def _explain(status: int, body: bytes, target: Target) -> str:
     text = re.sub(r"<[^>]+>", " ", body.decode("utf-8", errors="replace"))
     text = " ".join(text.split())[:300]
-    who = "with the credentials given" if target.credentials else \
-        f"without credentials (set {USER_VAR} / {PASSWORD_VAR}, or add the host to ~/.netrc)"
+    who = (
+        "with the credentials given"
+        if target.credentials
+        else f"without credentials (set {USER_VAR} / {PASSWORD_VAR}, or add the host to ~/.netrc)"
+    )
     if status in (401, 403):
         return f"the endpoint refused the upload {who}: HTTP {status}" + (f" — {text}" if text else "")
     if status == 404:
@@ -161,8 +164,15 @@ def prepare(target: Target) -> _Auth:
     return auth
 
 
-def push_lines(target: Target, lines: list[bytes], *, replace: bool, chunk_size: int = 50_000,
-               on_chunk: Callable[[int, int], None] | None = None, auth: _Auth | None = None) -> Report:
+def push_lines(
+    target: Target,
+    lines: list[bytes],
+    *,
+    replace: bool,
+    chunk_size: int = 50_000,
+    on_chunk: Callable[[int, int], None] | None = None,
+    auth: _Auth | None = None,
+) -> Report:
     """Send sorted N-Triples lines: PUT (with --replace) or POST, then POSTs of the next chunks.
 
     N-Triples is a subset of Turtle: a server that does not take application/n-triples (415)
@@ -172,7 +182,7 @@ def push_lines(target: Target, lines: list[bytes], *, replace: bool, chunk_size:
         auth = prepare(target)
     total, requests, done = len(lines), 0, 0
     content_type = "application/n-triples"
-    chunks = [lines[i:i + chunk_size] for i in range(0, total, chunk_size)] or [[]]
+    chunks = [lines[i : i + chunk_size] for i in range(0, total, chunk_size)] or [[]]
     for i, chunk in enumerate(chunks):
         method = "PUT" if (replace and i == 0) else "POST"
         data = b"\n".join(chunk) + (b"\n" if chunk else b"")
@@ -194,8 +204,7 @@ def push_lines(target: Target, lines: list[bytes], *, replace: bool, chunk_size:
         done += len(chunk)
         if on_chunk:
             on_chunk(done, total)
-    return Report(total, requests, time.perf_counter() - t0,
-                  "authenticated" if target.credentials else "anonymous")
+    return Report(total, requests, time.perf_counter() - t0, "authenticated" if target.credentials else "anonymous")
 
 
 class _Stale(Exception):
@@ -221,7 +230,9 @@ def _send(target: Target, auth: _Auth, method: str, data: bytes, content_type: s
         # The server hung up mid-upload: usually a refusal sent before the body was read.
         if target.credentials and auth.scheme not in (None, "unsupported"):
             raise _Stale() from None
-        raise PushError(f"{target.endpoint} closed the connection during the upload: it refused it "
-                        f"(check the endpoint, the graph and the credentials)") from None
+        raise PushError(
+            f"{target.endpoint} closed the connection during the upload: it refused it "
+            f"(check the endpoint, the graph and the credentials)"
+        ) from None
     except OSError as e:
         raise PushError(f"cannot reach {target.endpoint}: {e}") from None

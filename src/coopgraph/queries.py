@@ -92,10 +92,14 @@ def check(query: SavedQuery, where: str) -> None:
             raise QueryError(f"{where}: parameter {name!r}: expected type, description, default, example")
         kind = str((meta or {}).get("type", "string"))
         if kind not in TYPES:
-            raise QueryError(f"{where}: parameter {name!r} has an unknown type {kind!r} "
-                             f"(known types: {', '.join(TYPES)})")
-        if not any(_values_block(str(name)).search(line) for line in query.text.splitlines()
-                   if not line.lstrip().startswith("#")):
+            raise QueryError(
+                f"{where}: parameter {name!r} has an unknown type {kind!r} (known types: {', '.join(TYPES)})"
+            )
+        if not any(
+            _values_block(str(name)).search(line)
+            for line in query.text.splitlines()
+            if not line.lstrip().startswith("#")
+        ):
             raise QueryError(f"{where}: parameter {name!r} has no 'VALUES ?{name} {{ ... }}' line to bind it")
 
 
@@ -105,9 +109,11 @@ def get(name: str) -> SavedQuery:
         import difflib
 
         near = difflib.get_close_matches(name, list(queries), n=3)
-        raise QueryError(f"no saved query named {name!r}"
-                         + (f"; did you mean {', '.join(near)}?" if near else "")
-                         + " ('coopgraph query --list' lists them)")
+        raise QueryError(
+            f"no saved query named {name!r}"
+            + (f"; did you mean {', '.join(near)}?" if near else "")
+            + " ('coopgraph query --list' lists them)"
+        )
     return queries[name]
 
 
@@ -133,8 +139,13 @@ class Param:
     def from_meta(cls, name: str, meta: dict) -> "Param":
         d = meta.get("default")
         e = meta.get("example")
-        return cls(name, str(meta.get("type", "string")), str(meta.get("description", "")).strip(),
-                   None if d is None else str(d), None if e is None else str(e))
+        return cls(
+            name,
+            str(meta.get("type", "string")),
+            str(meta.get("description", "")).strip(),
+            None if d is None else str(d),
+            None if e is None else str(e),
+        )
 
     @property
     def optional(self) -> bool:
@@ -157,17 +168,20 @@ def bind(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None)
     unknown = sorted(set(given) - set(params))
     if unknown:
         known = ", ".join(params) or "none"
-        raise QueryError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))} "
-                         f"(its parameters: {known})")
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))} (its parameters: {known})"
+        )
     text = query.text
     for name, value in given.items():
         term = to_term(params[name], value, lookup)
         pattern = _values_block(name)
-        body_lines = [i for i, line in enumerate(text.splitlines()) if pattern.search(line)
-                      and not line.lstrip().startswith("#")]
+        body_lines = [
+            i for i, line in enumerate(text.splitlines()) if pattern.search(line) and not line.lstrip().startswith("#")
+        ]
         if not body_lines:
-            raise QueryError(f"query {query.name!r}: expected a 'VALUES ?{name} {{ ... }}' line "
-                             f"for parameter {name!r}, found none")
+            raise QueryError(
+                f"query {query.name!r}: expected a 'VALUES ?{name} {{ ... }}' line for parameter {name!r}, found none"
+            )
         lines = text.splitlines(keepends=True)
         # A query may scope the same parameter in several groups (a VALUES line in each): all get it.
         block = f"VALUES ?{name} {{ {term} }}"
@@ -175,7 +189,7 @@ def bind(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None)
             # Spliced by position: the term's N3 text is inserted as is, never read as a regex template.
             m = pattern.search(lines[i])
             assert m is not None  # body_lines are the lines where the pattern matched
-            lines[i] = lines[i][:m.start()] + block + lines[i][m.end():]
+            lines[i] = lines[i][: m.start()] + block + lines[i][m.end() :]
         text = "".join(lines)
     return text
 
@@ -220,9 +234,11 @@ def resolve_country(text: str):
     found = resolve(text)
     if found is None:
         near = suggest_countries(text, n=5)
-        raise QueryError(f"unknown country {text!r}"
-                         + (f"; closest known names: {', '.join(near)}" if near else "")
-                         + " (a French or English name, or an ISO code such as ML or MLI)")
+        raise QueryError(
+            f"unknown country {text!r}"
+            + (f"; closest known names: {', '.join(near)}" if near else "")
+            + " (a French or English name, or an ISO code such as ML or MLI)"
+        )
     return found
 
 
@@ -249,8 +265,7 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
         where = f"VALUES ?code {{ {Literal(v)} }} ?c cg:siren ?code . OPTIONAL {{ ?c rdfs:label ?name }}"
         what = "SIREN"
     elif re.fullmatch(r"\d{2,3}|2[AB]|\d[\dAB]\d{3}", v, re.IGNORECASE):
-        where = (f"VALUES ?code {{ {Literal(v.upper())} }} ?c igeo:codeINSEE ?code . "
-                 "OPTIONAL { ?c rdfs:label ?name }")
+        where = f"VALUES ?code {{ {Literal(v.upper())} }} ?c igeo:codeINSEE ?code . OPTIONAL {{ ?c rdfs:label ?name }}"
         what = "INSEE code"
     else:
         what = None
@@ -261,8 +276,10 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
             raise QueryError(f"no French collectivité in the data has the {what} {v!r}")
         return iris[0] if len(iris) == 1 else _ambiguous(v, rows)
     # A name: exact spelling first (one index look-up), else compare folded names (accents, case).
-    exact = lookup.select(_COLLECTIVITES % (
-        f"VALUES ?given {{ {Literal(v)} }} ?c rdfs:label|skos:prefLabel ?given . BIND(?given AS ?name)")).rows
+    exact = lookup.select(
+        _COLLECTIVITES
+        % (f"VALUES ?given {{ {Literal(v)} }} ?c rdfs:label|skos:prefLabel ?given . BIND(?given AS ?name)")
+    ).rows
     if len({_bound(r[0]) for r in exact}) == 1:
         return _bound(exact[0][0])
     rows = exact or lookup.select(_COLLECTIVITES % "?c rdfs:label|skos:prefLabel ?name .").rows
@@ -277,9 +294,11 @@ def resolve_collectivite(text: str, lookup: Lookup | None) -> str:
     names = sorted({r[1].value for r in rows if r[1] is not None})
     by_key = {fold(n): n for n in names}
     near = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)]
-    raise QueryError(f"no French collectivité named {v!r} in the data"
-                     + (f"; closest known names: {', '.join(near)}" if near else "")
-                     + " (give a name, an INSEE code or a SIREN)")
+    raise QueryError(
+        f"no French collectivité named {v!r} in the data"
+        + (f"; closest known names: {', '.join(near)}" if near else "")
+        + " (give a name, an INSEE code or a SIREN)"
+    )
 
 
 def _bound(cell: Cell | None) -> str:
@@ -299,7 +318,6 @@ def describe_params(query: SavedQuery) -> str:
     for p in query.params.values():
         out.append(f"{p.name}={p.default}" if p.default is not None else f"[{p.name}]")
     return " ".join(out)
-
 
 
 def show(query: SavedQuery, given: dict[str, str], lookup: Lookup | None = None) -> str:

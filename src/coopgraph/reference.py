@@ -32,12 +32,17 @@ def _countries() -> bytes:
         s = s.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{s}"@{lang}' if lang else f'"{s}"'
 
-    out = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-           "@prefix cg: <https://w3id.org/coopgraph/ontology#> .", ""]
+    out = [
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix cg: <https://w3id.org/coopgraph/ontology#> .",
+        "",
+    ]
     for c in resources.data_table("countries.tsv"):
-        parts = [f"<{c['iri']}> a skos:Concept",
-                 f"skos:prefLabel {lit(c['label_fr'], 'fr')}, {lit(c['label_en'], 'en')}",
-                 f"skos:notation {lit(c['alpha3'])}" + (f", {lit(c['alpha2'])}" if c["alpha2"] else "")]
+        parts = [
+            f"<{c['iri']}> a skos:Concept",
+            f"skos:prefLabel {lit(c['label_fr'], 'fr')}, {lit(c['label_en'], 'en')}",
+            f"skos:notation {lit(c['alpha3'])}" + (f", {lit(c['alpha2'])}" if c["alpha2"] else ""),
+        ]
         out.append(" ;\n    ".join(parts) + " .")
     return "\n".join(out).encode("utf-8")
 
@@ -51,17 +56,20 @@ def _dac() -> bytes:
         return f'"{s}"@{lang}' if lang else f'"{s}"'
 
     scheme = iris.DAC_SCHEME
-    out = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-           "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
-           "@prefix dcterms: <http://purl.org/dc/terms/> .", "",
-           f"<{scheme}> a skos:ConceptScheme ; skos:prefLabel {lit('OECD DAC purpose codes', 'en')}, "
-           f"{lit('Codes-objet du CAD de l’OCDE', 'fr')} ;\n    dcterms:source <https://iatistandard.org/en/"
-           f"iati-standard/203/codelists/sector/> .", ""]
+    out = [
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "",
+        f"<{scheme}> a skos:ConceptScheme ; skos:prefLabel {lit('OECD DAC purpose codes', 'en')}, "
+        f"{lit('Codes-objet du CAD de l’OCDE', 'fr')} ;\n    dcterms:source <https://iatistandard.org/en/"
+        f"iati-standard/203/codelists/sector/> .",
+        "",
+    ]
 
     def concept(code: str, en: str, fr: str, broader: str | None, deprecated: bool) -> str:
         labels = ", ".join(x for x in (lit(en, "en") if en else "", lit(fr, "fr") if fr else "") if x)
-        parts = [f"<{iris.dac_sector(code)}> a skos:Concept", f"skos:inScheme <{scheme}>",
-                 f"skos:notation {lit(code)}"]
+        parts = [f"<{iris.dac_sector(code)}> a skos:Concept", f"skos:inScheme <{scheme}>", f"skos:notation {lit(code)}"]
         if labels:
             parts.append(f"skos:prefLabel {labels}")
         parts.append(f"skos:broader <{iris.dac_sector(broader)}>" if broader else f"skos:topConceptOf <{scheme}>")
@@ -86,5 +94,10 @@ def _dac() -> bytes:
 
 def reference_graphs() -> dict[str, Callable[[], bytes]]:
     """Graph IRI → a function giving that graph's Turtle (read when called, not at import)."""
-    return {iris.G_ONTOLOGY: _ontology, iris.G_SCHEMES: _schemes, iris.G_SDG: _sdg,
-            iris.G_COUNTRIES: _countries, iris.G_DAC: _dac}
+    return {
+        iris.G_ONTOLOGY: _ontology,
+        iris.G_SCHEMES: _schemes,
+        iris.G_SDG: _sdg,
+        iris.G_COUNTRIES: _countries,
+        iris.G_DAC: _dac,
+    }

@@ -40,7 +40,7 @@ class Cell:
         if self.kind == "uri":
             for prefix, base in PREFIXES.items():
                 if self.value.startswith(base) and len(self.value) > len(base):
-                    return f"{prefix}:{self.value[len(base):]}"
+                    return f"{prefix}:{self.value[len(base) :]}"
         if self.kind == "bnode":
             return f"_:{self.value}"
         return self.value
@@ -93,9 +93,17 @@ def from_sparql_json(data: dict) -> Table:
 def write(table: Table, fmt: str, out: IO[str]) -> int:
     """Write the table as json, csv, tsv or a text table; returns the number of rows."""
     if fmt == "json":
-        json.dump({"head": {"vars": table.variables},
-                   "results": {"bindings": [{v: c.to_json() for v, c in zip(table.variables, row) if c}
-                                            for row in table.rows]}}, out, ensure_ascii=False, indent=1)
+        json.dump(
+            {
+                "head": {"vars": table.variables},
+                "results": {
+                    "bindings": [{v: c.to_json() for v, c in zip(table.variables, row) if c} for row in table.rows]
+                },
+            },
+            out,
+            ensure_ascii=False,
+            indent=1,
+        )
         out.write("\n")
     elif fmt in ("csv", "tsv"):
         # Plain values with a header row of the variable names: what spreadsheets and pandas expect.
@@ -121,11 +129,12 @@ def render_table(table: Table, max_width: int = 60) -> str:
 
     cells = [[show(c) for c in row] for row in table.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(table.variables)]
-    numeric = [bool(table.rows) and all(c is None or c.numeric for c in (r[i] for r in table.rows))
-               for i in range(len(table.variables))]
+    numeric = [
+        bool(table.rows) and all(c is None or c.numeric for c in (r[i] for r in table.rows))
+        for i in range(len(table.variables))
+    ]
     buf = io.StringIO()
-    fmt_row = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w)
-                                     for v, w, n in zip(vals, widths, numeric)).rstrip()
+    fmt_row = lambda vals: "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, numeric)).rstrip()
     buf.write(fmt_row(table.variables) + "\n")
     buf.write("  ".join("-" * w for w in widths) + "\n")
     for r in cells:

@@ -47,15 +47,38 @@ CREATE VIRTUAL TABLE IF NOT EXISTS subs USING fts5(title, abstract, tokenize = '
 WEIGHTS = (10.0, 1.0, 4.0)
 SEP = "\n"  # between several values of one property (a multi-valued title after an update)
 
-TEXT_PROPS = {DCTERMS.title.value: "title", DCTERMS.abstract.value: "abstract", CG.context.value: "texts",
-              CG.history.value: "texts", CG.objective.value: "texts", DCTERMS.description.value: "texts"}
+TEXT_PROPS = {
+    DCTERMS.title.value: "title",
+    DCTERMS.abstract.value: "abstract",
+    CG.context.value: "texts",
+    CG.history.value: "texts",
+    CG.objective.value: "texts",
+    DCTERMS.description.value: "texts",
+}
 LINK_PROPS = {CG.frenchPartner.value, CG.foreignPartner.value}
 LABEL_PROPS = {RDFS.label.value, SKOS.prefLabel.value}
 FUNDER, FUNDED = SCHEMA.funder.value, SCHEMA.fundedItem.value
 RDF_TYPE, PARTNERSHIP = RDF.type.value, CG.Partnership.value
-PREDICATES = (RDF.type, *{p for p in (DCTERMS.title, DCTERMS.abstract, CG.context, CG.history, CG.objective,
-                                      DCTERMS.description, CG.frenchPartner, CG.foreignPartner, RDFS.label,
-                                      SKOS.prefLabel, SCHEMA.funder, SCHEMA.fundedItem)})
+PREDICATES = (
+    RDF.type,
+    *{
+        p
+        for p in (
+            DCTERMS.title,
+            DCTERMS.abstract,
+            CG.context,
+            CG.history,
+            CG.objective,
+            DCTERMS.description,
+            CG.frenchPartner,
+            CG.foreignPartner,
+            RDFS.label,
+            SKOS.prefLabel,
+            SCHEMA.funder,
+            SCHEMA.fundedItem,
+        )
+    },
+)
 
 
 @dataclass
@@ -140,8 +163,9 @@ class SearchIndex:
         if read_only:
             if self.path.exists():
                 try:
-                    self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                                               check_same_thread=False)
+                    self._db = sqlite3.connect(
+                        f"file:{self.path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                    )
                 except sqlite3.Error:
                     self._db = None
             return
@@ -163,8 +187,10 @@ class SearchIndex:
                 db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA_SQL)
             rank = f"bm25({', '.join(map(str, WEIGHTS))})"
-            if where == ":memory:" or db.execute("SELECT 1 FROM words_config WHERE k = 'rank' AND v = ?",
-                                                 (rank,)).fetchone() is None:
+            if (
+                where == ":memory:"
+                or db.execute("SELECT 1 FROM words_config WHERE k = 'rank' AND v = ?", (rank,)).fetchone() is None
+            ):
                 db.execute("INSERT INTO words (words, rank) VALUES ('rank', ?)", (rank,))
         except sqlite3.DatabaseError:
             db.close()
@@ -225,15 +251,18 @@ class SearchIndex:
         try:
             pids = []
             for iri, f in docs.pages.items():
-                db.execute("INSERT INTO page (iri, title, abstract, texts) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (iri) DO UPDATE SET title = excluded.title, "
-                           "abstract = excluded.abstract, texts = excluded.texts",
-                           (iri, SEP.join(f["title"]), SEP.join(f["abstract"]), SEP.join(f["texts"])))
+                db.execute(
+                    "INSERT INTO page (iri, title, abstract, texts) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (iri) DO UPDATE SET title = excluded.title, "
+                    "abstract = excluded.abstract, texts = excluded.texts",
+                    (iri, SEP.join(f["title"]), SEP.join(f["abstract"]), SEP.join(f["texts"])),
+                )
                 pid = db.execute("SELECT pid FROM page WHERE iri = ?", (iri,)).fetchone()[0]
                 pids.append(pid)
                 db.execute("DELETE FROM link WHERE pid = ?", (pid,))
-                db.executemany("INSERT INTO link (pid, node) VALUES (?, ?)",
-                               ((pid, n) for n in docs.links.get(iri, ())))
+                db.executemany(
+                    "INSERT INTO link (pid, node) VALUES (?, ?)", ((pid, n) for n in docs.links.get(iri, ()))
+                )
             grown: set[str] = set()
             for node, label in docs.labels:
                 if db.execute("INSERT OR IGNORE INTO label (node, label) VALUES (?, ?)", (node, label)).rowcount:
@@ -243,8 +272,9 @@ class SearchIndex:
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS grown (node TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM grown")
                 db.executemany("INSERT OR IGNORE INTO grown VALUES (?)", ((n,) for n in grown))
-                affected.update(r[0] for r in db.execute(
-                    "SELECT DISTINCT pid FROM link WHERE node IN (SELECT node FROM grown)"))
+                affected.update(
+                    r[0] for r in db.execute("SELECT DISTINCT pid FROM link WHERE node IN (SELECT node FROM grown)")
+                )
             self._refresh(affected)
             db.execute("COMMIT")
         except BaseException:
@@ -307,13 +337,18 @@ class SearchIndex:
                 yield self.valid() if generation is None else self.usable_for(generation)
             finally:
                 db.execute("COMMIT")
+
         return tx()
 
     def documents(self) -> dict[str, tuple[str, str, str]]:
         """Partnership IRI → (title, texts, names) as `words` holds them (for tests and checks)."""
         assert self._db is not None
-        return {iri: (t, x, n) for iri, t, x, n in self._db.execute(
-            "SELECT p.iri, w.title, w.texts, w.names FROM words w JOIN page p ON p.pid = w.rowid")}
+        return {
+            iri: (t, x, n)
+            for iri, t, x, n in self._db.execute(
+                "SELECT p.iri, w.title, w.texts, w.names FROM words w JOIN page p ON p.pid = w.rowid"
+            )
+        }
 
     def search(self, text: str, limit: int = 50) -> list[tuple[str, str, float, str]]:
         """(partnership IRI, title, score, snippet) for the partnerships holding every word of
@@ -327,10 +362,19 @@ class SearchIndex:
         # computes snippets for the rows kept only — a common word matches most partnerships.
         rows = self._db.execute(
             """SELECT rowid, -rank, snippet(words, -1, '[', ']', '…', 12) FROM words
-               WHERE words MATCH ? ORDER BY rank LIMIT ?""", (match, int(limit))).fetchall()
-        titles = dict(self._db.execute(
-            f"SELECT pid, iri || char(0) || title FROM page WHERE pid IN ({','.join('?' * len(rows))})",
-            [r[0] for r in rows]).fetchall()) if rows else {}
+               WHERE words MATCH ? ORDER BY rank LIMIT ?""",
+            (match, int(limit)),
+        ).fetchall()
+        titles = (
+            dict(
+                self._db.execute(
+                    f"SELECT pid, iri || char(0) || title FROM page WHERE pid IN ({','.join('?' * len(rows))})",
+                    [r[0] for r in rows],
+                ).fetchall()
+            )
+            if rows
+            else {}
+        )
         out = []
         for pid, score, snip in rows:
             iri, _, title = titles[pid].partition("\0")
@@ -345,8 +389,12 @@ class SearchIndex:
         if not substring_safe(text):
             return None
         phrase = '"' + text.replace('"', '""') + '"'
-        return [r[0] for r in self._db.execute(
-            "SELECT p.iri FROM subs JOIN page p ON p.pid = subs.rowid WHERE subs MATCH ?", (phrase,))]
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT p.iri FROM subs JOIN page p ON p.pid = subs.rowid WHERE subs MATCH ?", (phrase,)
+            )
+        ]
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

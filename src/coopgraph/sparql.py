@@ -24,8 +24,10 @@ _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b"
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 # Strings, IRIs and comments, as SPARQL's grammar lexes them: an IRI has no space, quote, brace,
 # pipe, caret, backquote or backslash, so a '<' comparison cannot swallow code up to a later '>'.
-_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
-                                   r"'(?:\\.|[^'\\\n])*'|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*")
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
+    r"'(?:\\.|[^'\\\n])*'|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*"
+)
 # Variables and prefixed names (?service, schema:Service) are names, not keywords.
 _NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|[\w.\-]*:[\w.\-:%\\]*")
 # Codepoint escapes (\u0053ERVICE): some engines decode them before parsing the query.
@@ -59,7 +61,7 @@ def _where(q: str, offset: int) -> str:
 def _offset(q: str, line: int, col: int) -> int:
     lines = q.split("\n")
     line = max(1, min(line, len(lines)))
-    return min(sum(len(x) + 1 for x in lines[:line - 1]) + col - 1, len(q))
+    return min(sum(len(x) + 1 for x in lines[: line - 1]) + col - 1, len(q))
 
 
 def _alternatives(expected: str) -> list[str]:
@@ -92,8 +94,11 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     first_at, first = words_after[0]
     if first.upper() == "PREFIX":
         return f"{what} at {_where(query, first_at)}: a PREFIX declaration reads PREFIX name: <IRI>"
-    form_words = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"} if not update else {
-        "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+    form_words = (
+        {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+        if not update
+        else {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+    )
     if first.upper() not in form_words:
         expected = UPDATE_FORMS if update else QUERY_FORMS
         return f"{what} at {_where(query, first_at)}: {first!r} is not a query form: expected {expected}"
@@ -103,19 +108,26 @@ def explain_syntax_error(query: str, error: Exception, *, update: bool = False) 
     expected = m.group(3)
     if "Prefix not found" in expected:
         declared = {d or "" for d in _PREFIX_DECL.findall(code)} | set(PREFIXES)
-        unknown = [(u.start(), u.group(1) or "") for u in _PREFIXED.finditer(code)
-                   if (u.group(1) or "") not in declared and u.start() <= at]
+        unknown = [
+            (u.start(), u.group(1) or "")
+            for u in _PREFIXED.finditer(code)
+            if (u.group(1) or "") not in declared and u.start() <= at
+        ]
         if unknown:
             pos, name = unknown[-1]
-            return (f"{what} at {_where(query, pos)}: unknown prefix {name}: — declare it "
-                    f"(PREFIX {name}: <...>) or use a predeclared one: {', '.join(sorted(PREFIXES))}")
+            return (
+                f"{what} at {_where(query, pos)}: unknown prefix {name}: — declare it "
+                f"(PREFIX {name}: <...>) or use a predeclared one: {', '.join(sorted(PREFIXES))}"
+            )
     if "IRI parsing failed" in expected:
         start = query.rfind("<", 0, at)
         start = start if start >= 0 else at
         end = query.find(">", start)
-        iri = query[start:end + 1 if end >= 0 else at + 1].strip()[:80]
-        return (f"{what} at {_where(query, start)}: invalid IRI {iri!r}: an IRI is absolute (scheme:...) "
-                "and has no spaces, quotes, braces or backslashes")
+        iri = query[start : end + 1 if end >= 0 else at + 1].strip()[:80]
+        return (
+            f"{what} at {_where(query, start)}: invalid IRI {iri!r}: an IRI is absolute (scheme:...) "
+            "and has no spaces, quotes, braces or backslashes"
+        )
     # Unclosed strings, braces and parentheses are found on the masked text.
     opened = []
     for k, ch in enumerate(code):

@@ -79,11 +79,15 @@ def _open(path: Path, read_only: bool, wait: float, on_wait: Callable[[str], Non
             if "lock" not in str(e).lower():
                 raise StoreError(f"cannot open the store at {path}: {e}") from None
             if time.monotonic() >= deadline:
-                raise StoreError(f"the store at {path} is in use by another coopgraph process "
-                                 f"(waited {wait:.0f} s); try again when it has finished") from None
+                raise StoreError(
+                    f"the store at {path} is in use by another coopgraph process "
+                    f"(waited {wait:.0f} s); try again when it has finished"
+                ) from None
             if on_wait is not None:  # once: a person should know why nothing happens
-                on_wait(f"the store at {path.parent} is in use by another coopgraph process; waiting up to "
-                        f"{wait:.0f} s for it to finish (${LOCK_WAIT_VAR} sets how long)")
+                on_wait(
+                    f"the store at {path.parent} is in use by another coopgraph process; waiting up to "
+                    f"{wait:.0f} s for it to finish (${LOCK_WAIT_VAR} sets how long)"
+                )
                 on_wait = None
             time.sleep(0.2)
 
@@ -115,10 +119,16 @@ class PageData:
     def of(cls, c: Converted) -> "PageData":
         nq = RdfFormat.N_QUADS
         page = serialize(c.page, format=nq) or b""  # without an output file, serialize returns the bytes
-        return cls(c.key, c.graph.value, page,
-                   (serialize(c.entities, format=nq) or b"").splitlines(keepends=True),
-                   serialize(c.personal, format=nq) or b"", len(c.page),
-                   compress(_distinct_ntriples(page, c.graph.value)), docs_of_converted(c))
+        return cls(
+            c.key,
+            c.graph.value,
+            page,
+            (serialize(c.entities, format=nq) or b"").splitlines(keepends=True),
+            serialize(c.personal, format=nq) or b"",
+            len(c.page),
+            compress(_distinct_ntriples(page, c.graph.value)),
+            docs_of_converted(c),
+        )
 
 
 def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
@@ -128,8 +138,9 @@ def _distinct_ntriples(nquads: bytes, graph: str) -> bytes:
 
 def _turtle_of(ntriples: bytes) -> bytes:
     buf = io.BytesIO()
-    serialize((q.triple for q in parse(ntriples, format=RdfFormat.N_TRIPLES)), buf, format=RdfFormat.TURTLE,
-              prefixes=PREFIXES)
+    serialize(
+        (q.triple for q in parse(ntriples, format=RdfFormat.N_TRIPLES)), buf, format=RdfFormat.TURTLE, prefixes=PREFIXES
+    )
     return buf.getvalue()
 
 
@@ -212,8 +223,10 @@ def _check_folder(path: Path, read_only: bool) -> None:
     """A store path a person mistyped gets a sentence, not an OSError from deep in a library."""
     try:
         if path.exists() and not path.is_dir():
-            raise StoreError(f"{path} is a file, not a store folder: pass --store DIR (a folder that "
-                             f"'coopgraph ingest' creates), or set ${ENV_VAR}")
+            raise StoreError(
+                f"{path} is a file, not a store folder: pass --store DIR (a folder that "
+                f"'coopgraph ingest' creates), or set ${ENV_VAR}"
+            )
         if read_only:
             if not path.exists():
                 raise StoreError(f"no store at {path}: run 'coopgraph ingest' first, or pass --store")
@@ -230,16 +243,21 @@ def _check_folder(path: Path, read_only: bool) -> None:
 class Store:
     memory: bool = False  # queries answered from an in-memory copy (engine.py); set by coopgraph.api.Atlas
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False, wait: float | None = None,
-                 on_wait: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        wait: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ):
         """`on_wait(message)` is called once if a writer has to wait for another one's lock."""
         if wait is None:
             wait = lock_wait()
         self.path = Path(path) if path else default_path()
         self.read_only = read_only
         _check_folder(self.path, read_only)
-        if not read_only and self.path.exists() and any(self.path.iterdir()) \
-                and not (self.path / "open").exists():
+        if not read_only and self.path.exists() and any(self.path.iterdir()) and not (self.path / "open").exists():
             raise StoreError(f"{self.path} exists and is not a coopgraph store")
         new_store = not read_only and not (self.path / "open").exists()
         # Read before the database is opened: what this handle reads is this state or a later one.
@@ -394,9 +412,10 @@ class Store:
             parts.append((len(lines) + p.page_quads, b"".join(lines) + p.page))
         _bulk_load(self.open, parts)
         if was:
-            self.cache.put_graphs(((p.graph, p.page_nt_zlib or compress(_distinct_ntriples(p.page, p.graph)))
-                                   for p in pages),
-                                  nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True))
+            self.cache.put_graphs(
+                ((p.graph, p.page_nt_zlib or compress(_distinct_ntriples(p.page, p.graph))) for p in pages),
+                nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True),
+            )
         self.cache.end(was)
         if self._search_in_step:
             if all(p.search is not None for p in pages):
@@ -412,8 +431,11 @@ class Store:
                 self._search_in_step = False
 
     def partnerships(self) -> list[str]:
-        return [g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX) for g in self.open.named_graphs()
-                if isinstance(g, NamedNode) and g.value.startswith(iris.PARTNERSHIP_GRAPH_PREFIX)]
+        return [
+            g.value.removeprefix(iris.PARTNERSHIP_GRAPH_PREFIX)
+            for g in self.open.named_graphs()
+            if isinstance(g, NamedNode) and g.value.startswith(iris.PARTNERSHIP_GRAPH_PREFIX)
+        ]
 
     # -- reading -----------------------------------------------------------------------------
     def query(self, sparql: str, **kwargs: Any) -> Any:
@@ -446,7 +468,7 @@ class Store:
         skip = {NamedNode(iris.G_META), NamedNode(iris.G_ENTITIES)}
         graphs = [g for g in self.open.named_graphs() if g not in skip]
         for i in range(0, len(graphs), 1000):
-            self.cache.put_graphs((g.value, compress(self._graph_ntriples(g))) for g in graphs[i:i + 1000])
+            self.cache.put_graphs((g.value, compress(self._graph_ntriples(g))) for g in graphs[i : i + 1000])
         default = self._graph_ntriples(DefaultGraph())
         if default:
             self.cache.put_graphs([("", compress(default))])
@@ -498,21 +520,29 @@ class Store:
         if fmt == "turtle":
             return _write_turtle(chunks, out)
         if fmt in QUAD_FORMATS:
+
             def quads() -> Iterator[Quad]:
                 for g, nt in chunks:
                     graph = NamedNode(g) if g else DefaultGraph()
                     for q in parse(nt, format=RdfFormat.N_TRIPLES):
                         yield Quad(q.subject, q.predicate, q.object, graph)
+
             serialize(quads(), out, format=f, prefixes=PREFIXES)
             return
         prefixes = PREFIXES if fmt in ("rdfxml", "jsonld") else None
-        serialize((q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)), out, format=f,
-                  prefixes=prefixes)
+        serialize(
+            (q.triple for _, nt in chunks for q in parse(nt, format=RdfFormat.N_TRIPLES)),
+            out,
+            format=f,
+            prefixes=prefixes,
+        )
 
     def count(self, graph_prefix: str | None = None) -> int:
         if graph_prefix is None:
             # Every quad but the bookkeeping ones: counted in Rust, not by iterating in Python.
-            return len(self.open) - sum(1 for _ in self.open.quads_for_pattern(None, None, None, NamedNode(iris.G_META)))
+            return len(self.open) - sum(
+                1 for _ in self.open.quads_for_pattern(None, None, None, NamedNode(iris.G_META))
+            )
         n = 0
         for g in self.open.named_graphs():
             if g.value.startswith(graph_prefix):

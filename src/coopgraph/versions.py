@@ -114,9 +114,11 @@ class Change:
         gone = sorted(self.names[f] for f in o.funders.keys() - n.funders.keys())
         new = sorted(self.names[f] for f in n.funders.keys() - o.funders.keys())
         if gone or new:
-            parts.append(f"funders {len(o.funders)} → {len(n.funders)}"
-                         + (f" (removed: {_list(gone)})" if gone else "")
-                         + (f" (added: {_list(new)})" if new else ""))
+            parts.append(
+                f"funders {len(o.funders)} → {len(n.funders)}"
+                + (f" (removed: {_list(gone)})" if gone else "")
+                + (f" (added: {_list(new)})" if new else "")
+            )
         for what, a, b in (("French partners", o.french, n.french), ("foreign partners", o.foreign, n.foreign)):
             gone = sorted(self.names[x] for x in a - b)
             new = sorted(self.names[x] for x in b - a)

@@ -62,8 +62,12 @@ def test_ingest_reports_like_the_cli_and_skips_unchanged_pages(tmp_path):
 def test_ingest_validates_by_default_like_the_cli(tmp_path):
     # A page the parser accepts but the shapes reject (a start year of 1920) stays out unless validate=False.
     bad = tmp_path / "start-1920.txt"
-    bad.write_text(SEED.read_text(encoding="utf-8").replace("Année de début du partenariat\n2020",
-                                                            "Année de début du partenariat\n1920"), encoding="utf-8")
+    bad.write_text(
+        SEED.read_text(encoding="utf-8").replace(
+            "Année de début du partenariat\n2020", "Année de début du partenariat\n1920"
+        ),
+        encoding="utf-8",
+    )
     with coopgraph.open(tmp_path / "checked") as atlas:
         checked = atlas.ingest([bad])
         assert atlas.partnerships() == []
@@ -113,10 +117,12 @@ def test_to_pandas(atlas):
 
 
 def test_to_pandas_without_pandas_is_a_coopgraph_error(store):
-    code = ("import sys; sys.modules['pandas'] = None\nimport coopgraph\n"
-            f"with coopgraph.open({str(store)!r}, read_only=True) as a:\n"
-            "    try:\n        a.query('stats').to_pandas()\n"
-            "    except coopgraph.CoopgraphError as e:\n        print(e)\n")
+    code = (
+        "import sys; sys.modules['pandas'] = None\nimport coopgraph\n"
+        f"with coopgraph.open({str(store)!r}, read_only=True) as a:\n"
+        "    try:\n        a.query('stats').to_pandas()\n"
+        "    except coopgraph.CoopgraphError as e:\n        print(e)\n"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and "pip install pandas" in p.stdout, p.stderr
 
@@ -152,13 +158,15 @@ def test_sparql_refusals_and_errors_are_coopgraph_errors(atlas):
         atlas.sparql("SELECT WHERE {")
     with pytest.raises(coopgraph.StoreError, match="writable"):
         atlas.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
-    for call, exc in [(lambda: atlas.query("no-such-query"), coopgraph.QueryError),
-                      (lambda: atlas.query("sanitation-cofunders", country="Atlantis"), coopgraph.QueryError),
-                      (lambda: atlas.query("sanitation-cofunders", contry="Mali"), coopgraph.QueryError),
-                      (lambda: atlas.query("funders-ranking", year="21"), coopgraph.QueryError),
-                      (lambda: atlas.validate(engine="slow"), coopgraph.OptionError),
-                      (lambda: atlas.dump(io.BytesIO(), "xml"), coopgraph.OptionError),
-                      (lambda: atlas.publish("x", licence="mine"), coopgraph.OptionError)]:
+    for call, exc in [
+        (lambda: atlas.query("no-such-query"), coopgraph.QueryError),
+        (lambda: atlas.query("sanitation-cofunders", country="Atlantis"), coopgraph.QueryError),
+        (lambda: atlas.query("sanitation-cofunders", contry="Mali"), coopgraph.QueryError),
+        (lambda: atlas.query("funders-ranking", year="21"), coopgraph.QueryError),
+        (lambda: atlas.validate(engine="slow"), coopgraph.OptionError),
+        (lambda: atlas.dump(io.BytesIO(), "xml"), coopgraph.OptionError),
+        (lambda: atlas.publish("x", licence="mine"), coopgraph.OptionError),
+    ]:
         with pytest.raises(exc) as info:
             call()
         assert isinstance(info.value, coopgraph.CoopgraphError)
@@ -219,8 +227,15 @@ def test_validate_the_store_and_files(atlas, tmp_path):
     files = coopgraph.validate_files([nt])
     assert files.valid and files.checked == 1
     broken = tmp_path / "broken.nt"
-    broken.write_text("\n".join(line for line in nt.read_text(encoding="utf-8").splitlines()
-                                if "Coopération décentralisée Angoulême – Ségou" not in line) + "\n", encoding="utf-8")
+    broken.write_text(
+        "\n".join(
+            line
+            for line in nt.read_text(encoding="utf-8").splitlines()
+            if "Coopération décentralisée Angoulême – Ségou" not in line
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     bad = coopgraph.validate_files([broken])
     assert not bad.valid and bad.violations and not bad.conforms
     (tmp_path / "junk.ttl").write_text("this is not turtle", encoding="utf-8")
@@ -286,9 +301,10 @@ def test_remote_refuses_credentials_in_the_url_and_reports_failures():
 
 def test_a_script_on_stdin_publishes_without_a_traceback(store, tmp_path):
     # multiprocessing's "spawn" re-imports __main__: from stdin that failed with FileNotFoundError '<stdin>'.
-    script = (f"import coopgraph\nwith coopgraph.open({str(store)!r}, read_only=True) as a:\n"
-              f"    r = a.publish({str(tmp_path / 'rel')!r})\nprint(r.figures.stat('partnerships'))\n")
-    p = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, cwd=tmp_path,
-                       timeout=300)
+    script = (
+        f"import coopgraph\nwith coopgraph.open({str(store)!r}, read_only=True) as a:\n"
+        f"    r = a.publish({str(tmp_path / 'rel')!r})\nprint(r.figures.stat('partnerships'))\n"
+    )
+    p = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert p.returncode == 0 and p.stdout.strip() == "1", p.stderr
     assert "Traceback" not in p.stderr and "Error" not in p.stderr, p.stderr

@@ -74,23 +74,41 @@ def test_real_page_field_by_field(seed_xml):
     assert ("Angoulême", "FR-RCS-211600150", "11") in roles["1"]
     assert ("Ministère de l'Europe et des Affaires étrangères", None, "10") in roles["1"]
     assert ("Agence de l'Eau Adour Garonne", None, "15") in roles["1"]
-    assert sorted(roles["2"]) == [("Angoulême", "FR-RCS-211600150", "11"),
-                                  ("CA du Grand Angoulême", "FR-RCS-200071827", "11")]
+    assert sorted(roles["2"]) == [
+        ("Angoulême", "FR-RCS-211600150", "11"),
+        ("CA du Grand Angoulême", "FR-RCS-200071827", "11"),
+    ]
     assert sorted(roles["4"]) == [("Intercommunalité Balanzan", None, "11"), ("Ségou", None, "11")]
 
     assert act.find("activity-status").get("code") == "2"  # "En cours"
     assert [(d.get("type"), d.get("iso-date")) for d in act.findall("activity-date")] == [
-        ("2", "2020-01-01"), ("3", "2021-12-31")]
+        ("2", "2020-01-01"),
+        ("3", "2021-12-31"),
+    ]
     [country] = act.findall("recipient-country")
     assert (country.get("code"), country.get("percentage"), narrative(country)) == ("ML", "100", "Mali")
     sectors = {(s.get("vocabulary"), s.get("code")): Decimal(s.get("percentage")) for s in act.findall("sector")}
     # main theme Gouvernance locale → 15112; Infrastructures culturelles → 16061; Eau et déchets → 140;
     # Santé → 121, 122; Jeunesse & genre has only a partial (relatedMatch) mapping: no sector.
-    assert sectors == {("1", "15112"): 50, ("1", "16061"): 50, ("2", "140"): Decimal("33.34"),
-                       ("2", "121"): Decimal("33.33"), ("2", "122"): Decimal("33.33")}
+    assert sectors == {
+        ("1", "15112"): 50,
+        ("1", "16061"): 50,
+        ("2", "140"): Decimal("33.34"),
+        ("2", "121"): Decimal("33.33"),
+        ("2", "122"): Decimal("33.33"),
+    }
     tags = [(t.get("vocabulary"), t.get("code")) for t in act.findall("tag")]
-    assert tags == [("2", "3"), ("2", "5"), ("2", "6"), ("2", "11"),
-                    ("3", "3.7"), ("3", "3.9"), ("3", "5.3"), ("3", "6.3"), ("3", "11.6")]
+    assert tags == [
+        ("2", "3"),
+        ("2", "5"),
+        ("2", "6"),
+        ("2", "11"),
+        ("3", "3.7"),
+        ("3", "3.9"),
+        ("3", "5.3"),
+        ("3", "6.3"),
+        ("3", "11.6"),
+    ]
 
     rows = []
     for t in act.findall("transaction"):
@@ -142,8 +160,15 @@ def test_no_personal_data_unless_asked(seed_cli, tmp_path):
 
 def test_reporting_org_and_stable_identifiers(seed_cli, tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1767225600"}
-    args = ["--reporting-org-ref", "FR-RCS-123456789", "--reporting-org-name", "Ville exemple",
-            "--reporting-org-type", "11", "--primary-reporter"]
+    args = [
+        "--reporting-org-ref",
+        "FR-RCS-123456789",
+        "--reporting-org-name",
+        "Ville exemple",
+        "--reporting-org-type",
+        "11",
+        "--primary-reporter",
+    ]
     a, b = tmp_path / "a.xml", tmp_path / "b.xml"
     assert seed_cli("export", "iati", "-o", a, *args, env=env).code == 0
     assert seed_cli("export", "iati", "-o", b, *args, env=env).code == 0
@@ -152,17 +177,26 @@ def test_reporting_org_and_stable_identifiers(seed_cli, tmp_path):
     assert act.findtext("iati-identifier").startswith("FR-RCS-123456789-")
     rep = act.find("reporting-org")
     assert (rep.get("ref"), rep.get("type"), rep.get("secondary-reporter"), narrative(rep)) == (
-        "FR-RCS-123456789", "11", None, "Ville exemple")
+        "FR-RCS-123456789",
+        "11",
+        None,
+        "Ville exemple",
+    )
     default = tmp_path / "c.xml"
     assert seed_cli("export", "iati", "-o", default).code == 0
-    assert iati.activities(default)[0].findtext("iati-identifier").split("-", 1)[1] == \
-        act.findtext("iati-identifier").rsplit("-", 1)[1]
+    assert (
+        iati.activities(default)[0].findtext("iati-identifier").split("-", 1)[1]
+        == act.findtext("iati-identifier").rsplit("-", 1)[1]
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--reporting-org-type", "99"], "is not an IATI OrganisationType"),
-    (["--reporting-org-ref", "my org/1"], "without spaces"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--reporting-org-type", "99"], "is not an IATI OrganisationType"),
+        (["--reporting-org-ref", "my org/1"], "without spaces"),
+    ],
+)
 def test_bad_reporting_org(seed_cli, tmp_path, args, message):
     r = seed_cli("export", "iati", "-o", tmp_path / "x.xml", *args)
     assert r.code == 2 and message in r.err
@@ -204,8 +238,20 @@ def test_fixture_pages_are_valid(cli, tmp_path):
 def synthetic(tmp_path_factory) -> tuple[CLI, object]:
     base = tmp_path_factory.mktemp("synth-iati")
     pages = base / "pages"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "120", "--seed", "7",
-                    "--out", str(pages)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "120",
+            "--seed",
+            "7",
+            "--out",
+            str(pages),
+        ],
+        check=True,
+        capture_output=True,
+    )
     c = CLI(base / "store")
     r = c("ingest", "--no-validate", pages)
     assert r.code == 0, r.err
@@ -258,9 +304,10 @@ def test_python_api(seed_cli, tmp_path):
 def test_hostile_text_stays_valid_xml(cli, tmp_path):
     """Markup characters, a CDATA end, quotes and control characters in a page's text and names."""
     page = SEED.read_text(encoding="utf-8")
-    page = page.replace("Coopération décentralisée Angoulême – Ségou 2020-2021",
-                        'Eau & <assainissement> "Ségou" ]]> \x01\x0b fin', 1)
-    page = page.replace("Musiques Métisses", "Musiques <Métisses> & \"Cie\"")
+    page = page.replace(
+        "Coopération décentralisée Angoulême – Ségou 2020-2021", 'Eau & <assainissement> "Ségou" ]]> \x01\x0b fin', 1
+    )
+    page = page.replace("Musiques Métisses", 'Musiques <Métisses> & "Cie"')
     src = tmp_path / "hostile.txt"
     src.write_text(page, encoding="utf-8")
     r = cli("ingest", "--no-validate", src)
@@ -271,7 +318,7 @@ def test_hostile_text_stays_valid_xml(cli, tmp_path):
     assert iati.schema_errors(out) == [] and iati.code_errors(out) == []
     [act] = iati.activities(out)
     assert narrative(act.find("title")).startswith('Eau & <assainissement> "Ségou" ]]>')
-    assert "Musiques <Métisses> & \"Cie\"" in {narrative(o) for o in act.findall("participating-org")}
+    assert 'Musiques <Métisses> & "Cie"' in {narrative(o) for o in act.findall("participating-org")}
     t = tmp_path / "tables"
     assert cli("export", "tables", "-o", t).code == 0
     from frictionless import validate
@@ -296,7 +343,8 @@ def test_new_theme_takes_the_sectors_of_its_broader_theme(cli, tmp_path):
     """A sub-sub-theme first seen in a page has no DAC mapping: it gets its broader theme's."""
     page = SEED.read_text(encoding="utf-8").replace(
         "Environnement, Climat et Energie | Eau et déchets | 1 | |",
-        "Environnement, Climat et Energie | Eau et déchets | Latrines publiques | 1 |")
+        "Environnement, Climat et Energie | Eau et déchets | Latrines publiques | 1 |",
+    )
     assert "Latrines publiques" in page
     src = tmp_path / "new-theme.txt"
     src.write_text(page, encoding="utf-8")
@@ -314,13 +362,17 @@ def test_geonames_links_become_locations(cli, tmp_path):
     """Once another stage links a foreign partner to GeoNames with a WGS84 point, the activity
     gets a location (GeoNames is IATI's geographic vocabulary G1)."""
     assert cli("ingest", SEED).code == 0
-    r = cli("sparql", "--allow-update", """
+    r = cli(
+        "sparql",
+        "--allow-update",
+        """
         PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
         INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
           <https://w3id.org/coopgraph/id/foreign/mli/segou> skos:exactMatch <https://sws.geonames.org/2451185/> ;
-              geo:lat "13.4317"^^xsd:decimal ; geo:long "-6.2157"^^xsd:decimal } }""")
+              geo:lat "13.4317"^^xsd:decimal ; geo:long "-6.2157"^^xsd:decimal } }""",
+    )
     assert r.code == 0, r.err
     out = tmp_path / "x.xml"
     assert cli("export", "iati", "-o", out).code == 0

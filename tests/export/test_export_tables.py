@@ -16,8 +16,15 @@ from frictionless import validate
 
 from conftest import CLI, REPO, SEED
 
-TABLES = ["partnerships", "collectivites", "partnership_collectivites", "funders", "fundings",
-          "partnership_themes", "partnership_sdg_targets"]
+TABLES = [
+    "partnerships",
+    "collectivites",
+    "partnership_collectivites",
+    "funders",
+    "fundings",
+    "partnership_themes",
+    "partnership_sdg_targets",
+]
 
 
 def read(folder, name) -> list[dict]:
@@ -35,15 +42,19 @@ def seed_tables(seed_cli, tmp_path_factory):
 
 def test_files_and_frictionless(seed_tables):
     assert sorted(p.name for p in seed_tables.iterdir()) == sorted(
-        [f"{t}.csv" for t in TABLES] + ["datapackage.json", "coopgraph-tables.xlsx"])
+        [f"{t}.csv" for t in TABLES] + ["datapackage.json", "coopgraph-tables.xlsx"]
+    )
     pkg = json.loads((seed_tables / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in pkg["resources"]] == TABLES
     for res in pkg["resources"]:
         assert res["schema"]["primaryKey"] and " — " in res["description"]
         for f in res["schema"]["fields"]:
             assert f["type"] in ("string", "integer", "number", "boolean", "date") and " — " in f["description"]
-    fks = {(r["name"], fk["fields"], fk["reference"]["resource"]) for r in pkg["resources"]
-           for fk in r["schema"].get("foreignKeys", [])}
+    fks = {
+        (r["name"], fk["fields"], fk["reference"]["resource"])
+        for r in pkg["resources"]
+        for fk in r["schema"].get("foreignKeys", [])
+    }
     assert ("fundings", "funder_id", "funders") in fks and ("fundings", "partnership_id", "partnerships") in fks
     report = validate(str(seed_tables / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
@@ -52,13 +63,24 @@ def test_files_and_frictionless(seed_tables):
 def test_real_page_field_by_field(seed_tables):
     [p] = read(seed_tables, "partnerships")
     assert p["title"] == "Coopération décentralisée Angoulême – Ségou 2020-2021"
-    assert (p["first_signature_year"], p["start_year"], p["end_date"], p["status"]) == ("2019", "2020", "2021-12-31",
-                                                                                       "En cours")
+    assert (p["first_signature_year"], p["start_year"], p["end_date"], p["status"]) == (
+        "2019",
+        "2020",
+        "2021-12-31",
+        "En cours",
+    )
     assert (p["triennial"], p["main_theme"], p["funding_rows"], p["total_eur"]) == (
-        "false", "Gouvernance locale et appui institutionnel", "15", "137988")
+        "false",
+        "Gouvernance locale et appui institutionnel",
+        "15",
+        "137988",
+    )
     # the "1%" columns summed apart, never in total_eur
     assert (p["total_one_percent_1_eur"], p["total_one_percent_2_eur"], p["total_one_percent_3_eur"]) == (
-        "8330", "0", "5780")
+        "8330",
+        "0",
+        "5780",
+    )
     assert p["embassy"] == "Ambassade de France à Bamako" and p["synthetic"] == "false"
     assert p["source_file"] == "atlas-angouleme-segou.txt"
     assert p["iri"].endswith("/" + p["partnership_id"])
@@ -66,23 +88,44 @@ def test_real_page_field_by_field(seed_tables):
     fundings = read(seed_tables, "fundings")
     assert len(fundings) == 15 and [int(f["row"]) for f in fundings] == list(range(1, 16))
     f3 = fundings[2]
-    assert (f3["funder_id"], f3["year"], f3["amount_eur"], f3["one_percent_1_eur"], f3["one_percent_2_eur"],
-            f3["one_percent_3_eur"]) == ("commune/16015", "2020", "4500", "4165", "0", "2890")
+    assert (
+        f3["funder_id"],
+        f3["year"],
+        f3["amount_eur"],
+        f3["one_percent_1_eur"],
+        f3["one_percent_2_eur"],
+        f3["one_percent_3_eur"],
+    ) == ("commune/16015", "2020", "4500", "4165", "0", "2890")
     f1 = fundings[0]
     assert (f1["year"], f1["amount_eur"], f1["one_percent_1_eur"]) == ("2020", "18844", "")
     assert f1["funder_id"] == "org/ministere-de-l-europe-et-des-affaires-etrangeres"
 
     coll = {c["collectivite_id"]: c for c in read(seed_tables, "collectivites")}
-    assert set(coll) == {"commune/16015", "epci/200071827", "foreign/mli/segou", "foreign/mli/intercommunalite-balanzan"}
+    assert set(coll) == {
+        "commune/16015",
+        "epci/200071827",
+        "foreign/mli/segou",
+        "foreign/mli/intercommunalite-balanzan",
+    }
     a = coll["commune/16015"]
     assert (a["side"], a["name"], a["kind"], a["insee_code"], a["siren"], a["iati_org_ref"]) == (
-        "french", "Angoulême", "commune", "16015", "211600150", "FR-RCS-211600150")
+        "french",
+        "Angoulême",
+        "commune",
+        "16015",
+        "211600150",
+        "FR-RCS-211600150",
+    )
     s = coll["foreign/mli/segou"]
     assert (s["side"], s["name"], s["country_code"], s["country_code3"], s["country"]) == (
-        "foreign", "Ségou", "ML", "MLI", "Mali")
+        "foreign",
+        "Ségou",
+        "ML",
+        "MLI",
+        "Mali",
+    )
     links = read(seed_tables, "partnership_collectivites")
-    assert sorted((x["collectivite_id"], x["side"]) for x in links) == sorted(
-        (k, v["side"]) for k, v in coll.items())
+    assert sorted((x["collectivite_id"], x["side"]) for x in links) == sorted((k, v["side"]) for k, v in coll.items())
 
     funders = {f["funder_id"]: f for f in read(seed_tables, "funders")}
     assert len(funders) == 9
@@ -92,28 +135,49 @@ def test_real_page_field_by_field(seed_tables):
     themes = read(seed_tables, "partnership_themes")
     assert [(t["position"], t["main"], t["theme"], t["priority"]) for t in themes] == [
         ("0", "true", "Gouvernance locale et appui institutionnel", ""),
-        ("1", "false", "Eau et déchets", "1"), ("2", "false", "Jeunesse & genre", "2"),
-        ("3", "false", "Santé", "3"), ("4", "false", "Infrastructures, équipements et manifestations culturelles", "4")]
+        ("1", "false", "Eau et déchets", "1"),
+        ("2", "false", "Jeunesse & genre", "2"),
+        ("3", "false", "Santé", "3"),
+        ("4", "false", "Infrastructures, équipements et manifestations culturelles", "4"),
+    ]
     assert themes[0]["theme_level1"] == "Politique, humanitaire et coopération transfrontalière"
     assert themes[0]["dac_codes"] == "15112" and themes[3]["dac_codes"] == "121 122"
 
     sdg = [(x["sdg_code"], x["level"], x["goal"]) for x in read(seed_tables, "partnership_sdg_targets")]
-    assert sdg == [("3", "goal", "3"), ("5", "goal", "5"), ("6", "goal", "6"), ("11", "goal", "11"),
-                   ("3.7", "target", "3"), ("3.9", "target", "3"), ("5.3", "target", "5"), ("6.3", "target", "6"),
-                   ("11.6", "target", "11")]
+    assert sdg == [
+        ("3", "goal", "3"),
+        ("5", "goal", "5"),
+        ("6", "goal", "6"),
+        ("11", "goal", "11"),
+        ("3.7", "target", "3"),
+        ("3.9", "target", "3"),
+        ("5.3", "target", "5"),
+        ("6.3", "target", "6"),
+        ("11.6", "target", "11"),
+    ]
 
 
 def _totals_match_queries(c: CLI, folder) -> None:
     r = c("query", "funders-ranking", "--format", "json")
     assert r.code == 0, r.err
-    ranking = {b["funder"]["value"]: (int(b["partnerships"]["value"]), int(b["fundingRows"]["value"]),
-                                      Decimal(b["totalEUR"]["value"])) for b in r.json["results"]["bindings"]}
-    funders = {f["iri"]: (int(f["partnerships"]), int(f["funding_rows"]), Decimal(f["total_eur"]))
-               for f in read(folder, "funders")}
+    ranking = {
+        b["funder"]["value"]: (
+            int(b["partnerships"]["value"]),
+            int(b["fundingRows"]["value"]),
+            Decimal(b["totalEUR"]["value"]),
+        )
+        for b in r.json["results"]["bindings"]
+    }
+    funders = {
+        f["iri"]: (int(f["partnerships"]), int(f["funding_rows"]), Decimal(f["total_eur"]))
+        for f in read(folder, "funders")
+    }
     assert funders == ranking
     r = c("query", "funding-by-year", "--format", "json")
-    by_year = {b["year"]["value"]: (Decimal(b["totalEUR"]["value"]), Decimal(b["onePercentEUR"]["value"]))
-               for b in r.json["results"]["bindings"]}
+    by_year = {
+        b["year"]["value"]: (Decimal(b["totalEUR"]["value"]), Decimal(b["onePercentEUR"]["value"]))
+        for b in r.json["results"]["bindings"]
+    }
     mine: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for f in read(folder, "fundings"):
         if f["year"]:
@@ -140,7 +204,10 @@ def test_geonames_and_points_when_linked(cli, tmp_path):
     """Another stage links foreign partners to GeoNames (skos:exactMatch) with WGS84 points:
     the columns fill as soon as the links are in the store."""
     assert cli("ingest", SEED).code == 0
-    r = cli("sparql", "--allow-update", """
+    r = cli(
+        "sparql",
+        "--allow-update",
+        """
         PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -148,7 +215,8 @@ def test_geonames_and_points_when_linked(cli, tmp_path):
         INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
           <https://w3id.org/coopgraph/id/foreign/mli/segou> skos:exactMatch <https://sws.geonames.org/2451185/> ;
               geo:lat "13.4317"^^xsd:decimal ; geo:long "-6.2157"^^xsd:decimal .
-          <https://w3id.org/coopgraph/id/commune/16015> owl:sameAs <http://www.wikidata.org/entity/Q6524> } }""")
+          <https://w3id.org/coopgraph/id/commune/16015> owl:sameAs <http://www.wikidata.org/entity/Q6524> } }""",
+    )
     assert r.code == 0, r.err
     out = tmp_path / "t"
     assert cli("export", "tables", "-o", out).code == 0
@@ -162,8 +230,20 @@ def test_geonames_and_points_when_linked(cli, tmp_path):
 
 def test_synthetic_corpus(tmp_path):
     pages = tmp_path / "pages"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "80", "--seed", "11",
-                    "--out", str(pages)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "80",
+            "--seed",
+            "11",
+            "--out",
+            str(pages),
+        ],
+        check=True,
+        capture_output=True,
+    )
     c = CLI(tmp_path / "store")
     assert c("ingest", "--no-validate", pages, SEED).code == 0
     out = tmp_path / "tables"

@@ -2,20 +2,29 @@
 
 from conftest import PAGES, SEED
 
-CG = "PREFIX cg: <https://w3id.org/coopgraph/ontology#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> " \
-     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-MONTREUIL = CG + """SELECT ?c ?status ?insee WHERE { ?p cg:frenchPartner ?c . ?c rdfs:label "Montreuil" ;
+CG = (
+    "PREFIX cg: <https://w3id.org/coopgraph/ontology#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+)
+MONTREUIL = (
+    CG
+    + """SELECT ?c ?status ?insee WHERE { ?p cg:frenchPartner ?c . ?c rdfs:label "Montreuil" ;
     cg:linkStatus ?status OPTIONAL { ?c igeo:codeINSEE ?insee } }"""
+)
 
 
 def test_montreuil_with_est_ensemble_is_93048(cli):
     r = cli("ingest", PAGES / "fixture-montreuil-est-ensemble.txt")
     assert r.code == 0, r.err
     assert "Montreuil" not in r.err  # linked: no warning
-    assert cli.rows(MONTREUIL) == [{"c": "https://w3id.org/coopgraph/id/commune/93048", "status": "linked",
-                                    "insee": "93048"}]
-    ept = cli.rows(CG + """SELECT ?c ?kind ?siren WHERE { ?c rdfs:label "Est Ensemble" ;
-        cg:collectiviteKind ?kind ; cg:siren ?siren }""")
+    assert cli.rows(MONTREUIL) == [
+        {"c": "https://w3id.org/coopgraph/id/commune/93048", "status": "linked", "insee": "93048"}
+    ]
+    ept = cli.rows(
+        CG
+        + """SELECT ?c ?kind ?siren WHERE { ?c rdfs:label "Est Ensemble" ;
+        cg:collectiviteKind ?kind ; cg:siren ?siren }"""
+    )
     assert ept == [{"c": "https://w3id.org/coopgraph/id/ept/200057875", "kind": "ept", "siren": "200057875"}]
     for other in ("28267", "85148"):
         assert not cli.rows(CG + f'SELECT ?c WHERE {{ ?c igeo:codeINSEE "{other}" }}')
@@ -41,15 +50,18 @@ def test_montreuil_alone_is_ambiguous_and_reported(cli):
     data = cli("link", "--format", "json", "--problems-only").json
     amb = [x for x in data["rows"] if x["kind"] == "collectivite"]
     assert [(x["status"], x["name"], x["pages"]) for x in amb] == [
-        ("ambiguous", "Montreuil", ["fixture-montreuil-alone.txt"])]
+        ("ambiguous", "Montreuil", ["fixture-montreuil-alone.txt"])
+    ]
 
 
 def test_both_pages_in_one_store_keep_two_nodes(cli):
     r = cli("ingest", PAGES / "fixture-montreuil-alone.txt", PAGES / "fixture-montreuil-est-ensemble.txt", SEED)
     assert r.code == 0, r.err
     got = sorted((x["c"], x["status"]) for x in cli.rows(MONTREUIL))
-    assert got == [("https://w3id.org/coopgraph/id/collectivite/montreuil", "ambiguous"),
-                   ("https://w3id.org/coopgraph/id/commune/93048", "linked")]
+    assert got == [
+        ("https://w3id.org/coopgraph/id/collectivite/montreuil", "ambiguous"),
+        ("https://w3id.org/coopgraph/id/commune/93048", "linked"),
+    ]
     counts = cli("link", "--format", "json").json["counts"]
     assert counts["collectivite"] == {"linked": 4, "ambiguous": 1}
     assert counts["country"] == {"linked": 2}
@@ -58,8 +70,10 @@ def test_both_pages_in_one_store_keep_two_nodes(cli):
 def test_unknown_sdg_target_and_country_are_reported_not_linked(cli, tmp_path):
     text = (PAGES / "fixture-montreuil-alone.txt").read_text(encoding="utf-8")
     page = tmp_path / "montreuil-odd-6-9.txt"
-    page.write_text(text.replace("(ODD 3, cible 3.1)", "(ODD 3, cible 3.1, cible 6.9)")
-                    .replace("| Mali |", "| Malie |"), encoding="utf-8")
+    page.write_text(
+        text.replace("(ODD 3, cible 3.1)", "(ODD 3, cible 3.1, cible 6.9)").replace("| Mali |", "| Malie |"),
+        encoding="utf-8",
+    )
     r = cli("ingest", page)
     assert r.code == 0, r.err
     assert "ODD 6.9 does not exist" in r.err and "unknown country 'Malie'" in r.err

@@ -16,16 +16,36 @@ def test_seed_page_partners():
     assert ga.insee is None
 
 
-@pytest.mark.parametrize("name", ["Angoulême", "ANGOULEME", "angouleme", "Ville d'Angoulême", "Ville d’Angoulême",
-                                  "Mairie d'Angoulême", "Commune d'Angoulême", "Angoulême (16)", "Angoulême (Charente)"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Angoulême",
+        "ANGOULEME",
+        "angouleme",
+        "Ville d'Angoulême",
+        "Ville d’Angoulême",
+        "Mairie d'Angoulême",
+        "Commune d'Angoulême",
+        "Angoulême (16)",
+        "Angoulême (Charente)",
+    ],
+)
 def test_commune_spellings(name):
     m = one(name)
     assert (m.status, m.insee, m.siren) == ("linked", "16015", "211600150")
 
 
-@pytest.mark.parametrize("name", ["Communauté d'agglomération du Grand Angoulême", "CA du Grand Angoulême",
-                                  "Grand Angoulême", "GrandAngoulême", "Communaute d'Agglomeration GrandAngouleme",
-                                  "Agglomération du Grand Angoulême"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Communauté d'agglomération du Grand Angoulême",
+        "CA du Grand Angoulême",
+        "Grand Angoulême",
+        "GrandAngoulême",
+        "Communaute d'Agglomeration GrandAngouleme",
+        "Agglomération du Grand Angoulême",
+    ],
+)
 def test_epci_spellings(name):
     m = one(name)
     assert (m.status, m.kind, m.siren) == ("linked", "epci", "200071827")
@@ -61,17 +81,35 @@ def test_lille_and_mel():
     assert (mel.kind, mel.siren) == ("epci", "200093201")
 
 
-@pytest.mark.parametrize("name,code", [("Département de la Charente", "16"), ("Conseil départemental du Nord", "59"),
-                                       ("Conseil général de la Seine-Saint-Denis", "93"), ("Département des Landes", "40"),
-                                       ("Nord", "59"), ("Département de Paris", "75"), ("Territoire de Belfort", "90")])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Département de la Charente", "16"),
+        ("Conseil départemental du Nord", "59"),
+        ("Conseil général de la Seine-Saint-Denis", "93"),
+        ("Département des Landes", "40"),
+        ("Nord", "59"),
+        ("Département de Paris", "75"),
+        ("Territoire de Belfort", "90"),
+    ],
+)
 def test_departements(name, code):
     m = one(name)
     assert (m.status, m.kind, m.insee, m.siren) == ("linked", "departement", code, None)
 
 
-@pytest.mark.parametrize("name,code", [("Région Bretagne", "53"), ("Conseil régional de Bretagne", "53"),
-                                       ("Région Île-de-France", "11"), ("Région des Pays de la Loire", "52"),
-                                       ("Région Sud", "93"), ("Collectivité de Corse", "94"), ("Région Limousin", "75")])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Région Bretagne", "53"),
+        ("Conseil régional de Bretagne", "53"),
+        ("Région Île-de-France", "11"),
+        ("Région des Pays de la Loire", "52"),
+        ("Région Sud", "93"),
+        ("Collectivité de Corse", "94"),
+        ("Région Limousin", "75"),
+    ],
+)
 def test_regions(name, code):
     m = one(name)
     assert (m.status, m.kind, m.insee) == ("linked", "region", code)
@@ -86,8 +124,14 @@ def test_paris_is_the_commune_and_vienne_is_ambiguous():
 
 
 def test_unmatched_names_are_not_linked():
-    for name in ["Agence de l'Eau Adour Garonne", "Ministère de l'Europe et des Affaires étrangères", "Ségou",
-                 "Collectivités et partenaires étrangers", "Maison des Peuples et de la Paix", ""]:
+    for name in [
+        "Agence de l'Eau Adour Garonne",
+        "Ministère de l'Europe et des Affaires étrangères",
+        "Ségou",
+        "Collectivités et partenaires étrangers",
+        "Maison des Peuples et de la Paix",
+        "",
+    ]:
         m = one(name)
         assert m.status == "unmatched" and m.reason, name
 

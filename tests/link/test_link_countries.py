@@ -14,12 +14,30 @@ def test_mali(text):
     assert c.label_fr == "Mali" and c.label_en == "Mali"
 
 
-@pytest.mark.parametrize("text,alpha3", [("Sénégal", "SEN"), ("senegal", "SEN"), ("Senegal", "SEN"),
-                                         ("Côte d'Ivoire", "CIV"), ("Cote d’Ivoire", "CIV"), ("Ivory Coast", "CIV"),
-                                         ("Burkina Faso", "BFA"), ("Royaume-Uni", "GBR"), ("UK", "GBR"), ("GB", "GBR"),
-                                         ("Allemagne", "DEU"), ("Germany", "DEU"), ("Tchad", "TCD"), ("Viêt Nam", "VNM"),
-                                         ("Vietnam", "VNM"), ("République démocratique du Congo", "COD"), ("Haïti", "HTI"),
-                                         ("Birmanie", "MMR"), ("Kosovo", "1A0")])
+@pytest.mark.parametrize(
+    "text,alpha3",
+    [
+        ("Sénégal", "SEN"),
+        ("senegal", "SEN"),
+        ("Senegal", "SEN"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d’Ivoire", "CIV"),
+        ("Ivory Coast", "CIV"),
+        ("Burkina Faso", "BFA"),
+        ("Royaume-Uni", "GBR"),
+        ("UK", "GBR"),
+        ("GB", "GBR"),
+        ("Allemagne", "DEU"),
+        ("Germany", "DEU"),
+        ("Tchad", "TCD"),
+        ("Viêt Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("République démocratique du Congo", "COD"),
+        ("Haïti", "HTI"),
+        ("Birmanie", "MMR"),
+        ("Kosovo", "1A0"),
+    ],
+)
 def test_variants(text, alpha3):
     c = resolve_country(text)
     assert c is not None and c.alpha3 == alpha3

@@ -43,7 +43,7 @@ def test_shipped_turtle_is_goals_and_targets_only():
     assert (rdflib.URIRef(sdg.SDG_BASE + "6"), rdflib.SKOS.narrower, t63) in g
     # The line-oriented reader in sdg.py agrees with a real parser on every label.
     for s in goals | targets:
-        code = str(s)[len(sdg.SDG_BASE):]
+        code = str(s)[len(sdg.SDG_BASE) :]
         for lit in g.objects(s, rdflib.SKOS.prefLabel):
             assert sdg.labels(code)[lit.language] == str(lit)
     # pyoxigraph (the store) reads it too.

@@ -10,7 +10,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def _themes_graph():
-    return list(pyoxigraph.parse(resources.ontology_file("themes.ttl").read_bytes(), format=pyoxigraph.RdfFormat.TURTLE))
+    return list(
+        pyoxigraph.parse(resources.ontology_file("themes.ttl").read_bytes(), format=pyoxigraph.RdfFormat.TURTLE)
+    )
 
 
 def test_every_mapping_points_at_an_existing_code():
@@ -28,10 +30,15 @@ def test_every_mapping_points_at_an_existing_code():
 
 def test_the_shipped_scheme_holds_exactly_the_table():
     concepts = {t.subject.value for t in _themes_graph() if t.object.value == SKOS + "Concept"}
-    written = {(t.subject.value, t.predicate.value.removeprefix(SKOS), t.object.value) for t in _themes_graph()
-               if t.predicate.value in (SKOS + "closeMatch", SKOS + "relatedMatch")}
-    expected = {(iris.theme(m.theme), m.relation, iris.dac_sector(m.code) if m.scheme == "dac" else iris.sdg(m.code))
-                for m in themes.mappings()}
+    written = {
+        (t.subject.value, t.predicate.value.removeprefix(SKOS), t.object.value)
+        for t in _themes_graph()
+        if t.predicate.value in (SKOS + "closeMatch", SKOS + "relatedMatch")
+    }
+    expected = {
+        (iris.theme(m.theme), m.relation, iris.dac_sector(m.code) if m.scheme == "dac" else iris.sdg(m.code))
+        for m in themes.mappings()
+    }
     assert written == expected  # run scripts/build_schemes.py after editing the table
     assert {s for s, _r, _o in written} <= concepts
 

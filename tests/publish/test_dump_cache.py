@@ -17,8 +17,14 @@ from pyoxigraph import RdfFormat, parse
 from conftest import CLI, PAGES, SEED
 
 CACHE = "ntriples-cache.sqlite"
-FORMATS = {"ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS, "turtle": RdfFormat.TURTLE,
-           "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
+FORMATS = {
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "turtle": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
 LILLE = PAGES / "fixture-lille-dakar-terminated.txt"
 MAIN_THEME_ROW = "Environnement, Climat et Energie | Eau et déchets | Assainissement | 3 |\n"
 
@@ -59,8 +65,9 @@ def pages(tmp_path):
     text = LILLE.read_text(encoding="utf-8")
     header = "Thématique éligible | Sous-thématique | Sous-sous-thématique | Priorité |\n---|---|---|---|\n"
     assert header in text
-    twice.write_text(text.replace(header, header + MAIN_THEME_ROW).replace("Lille – Dakar", "Lille – Dakar (bis)"),
-                     encoding="utf-8")
+    twice.write_text(
+        text.replace(header, header + MAIN_THEME_ROW).replace("Lille – Dakar", "Lille – Dakar (bis)"), encoding="utf-8"
+    )
     return [SEED, *sorted(PAGES.glob("fixture-*.txt")), twice]
 
 
@@ -79,8 +86,9 @@ def test_ntriples_lines_are_the_stores_triples_each_once(cli, tmp_path, pages):
     assert cli("dump", "--format", "ntriples", "-o", out).code == 0
     lines = out.read_bytes().splitlines()
     assert len(lines) == len(set(lines))  # the repeated theme is not written twice
-    stored = cli.rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                      "FILTER(?g != <https://w3id.org/coopgraph/graph/meta>) }")
+    stored = cli.rows(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/coopgraph/graph/meta>) }"
+    )
     assert len(lines) == int(stored[0]["n"])
 
 
@@ -92,7 +100,7 @@ def test_a_changed_page_replaces_its_graph_in_the_dump(cli, tmp_path):
     assert "croissance urbaine rapide" in text  # the context: not part of the partnership's identity
     page.write_text(text.replace("croissance urbaine rapide", "croissance démographique soutenue"), encoding="utf-8")
     assert cli("ingest", page).code == 0
-    dumped = (tmp_path / "d.nt")
+    dumped = tmp_path / "d.nt"
     assert cli("dump", "--format", "ntriples", "-o", dumped).code == 0
     data = dumped.read_text(encoding="utf-8")
     assert "croissance démographique soutenue" in data
@@ -103,9 +111,12 @@ def test_a_changed_page_replaces_its_graph_in_the_dump(cli, tmp_path):
 
 def test_an_update_is_in_the_next_dump(cli, tmp_path):
     assert cli("ingest", SEED).code == 0
-    r = cli("sparql", "--allow-update",
-            'INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/extra> '
-            '{ <https://example.org/a> <https://example.org/b> "ajouté à la main" } }')
+    r = cli(
+        "sparql",
+        "--allow-update",
+        "INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/extra> "
+        '{ <https://example.org/a> <https://example.org/b> "ajouté à la main" } }',
+    )
     assert r.code == 0, r.err
     assert _cache_valid(cli.store)  # rebuilt from the store when the update's process closed it
     cached = _dump(cli, tmp_path, "nquads", "cached")
@@ -116,10 +127,12 @@ def test_an_update_is_in_the_next_dump(cli, tmp_path):
 def test_a_writer_that_dies_mid_write_leaves_the_store_in_charge(cli, tmp_path):
     assert cli("ingest", SEED).code == 0
     # A writer that has started (the cache marked stale), changed the store, and died.
-    code = ("import os, sys; from coopgraph.store import Store\n"
-            "s = Store(sys.argv[1]); s.cache.begin()\n"
-            "s.update('INSERT DATA { <https://example.org/x> <https://example.org/y> \"écrit puis mort\" }')\n"
-            "s.open.flush(); os._exit(1)\n")
+    code = (
+        "import os, sys; from coopgraph.store import Store\n"
+        "s = Store(sys.argv[1]); s.cache.begin()\n"
+        "s.update('INSERT DATA { <https://example.org/x> <https://example.org/y> \"écrit puis mort\" }')\n"
+        "s.open.flush(); os._exit(1)\n"
+    )
     died = subprocess.run([sys.executable, "-c", code, str(cli.store)], capture_output=True, text=True)
     assert died.returncode == 1, died.stderr
     assert not _cache_valid(cli.store)

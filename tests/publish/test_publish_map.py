@@ -22,8 +22,12 @@ ARTIFACTS = Path(os.environ.get("COOPGRAPH_TEST_ARTIFACTS", REPO / "tests" / "ar
 
 def run(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    r = subprocess.run([chromium(), *FLAGS, *OFFLINE, f"--user-data-dir={profile}", *extra, page.as_uri()],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [chromium(), *FLAGS, *OFFLINE, f"--user-data-dir={profile}", *extra, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     console = [line for line in r.stderr.splitlines() if ":CONSOLE" in line]
     assert console == [], console  # no error, no failed load, and nothing else either
@@ -79,12 +83,16 @@ def test_map_draws_countries_one_mark_per_placed_partner_and_colours_mali(releas
 
 def test_click_lists_the_partnerships_and_draws_the_lines(release, tmp_path):
     out, _ = release
-    page = with_script(out, "click.html", """
+    page = with_script(
+        out,
+        "click.html",
+        """
         document.querySelector('circle.cg-partner[data-id$="/foreign/mli/segou"]')
           .dispatchEvent(new MouseEvent("click", {bubbles: true}));
         document.body.setAttribute("data-list-after-foreign", document.getElementById("cg-map-list").textContent);
         document.querySelector('circle.cg-french[data-id$="/region/75"]')
-          .dispatchEvent(new MouseEvent("click", {bubbles: true}));""")
+          .dispatchEvent(new MouseEvent("click", {bubbles: true}));""",
+    )
     dom = run(page, tmp_path, "--dump-dom").stdout
     first = re.search(r'data-list-after-foreign="([^"]*)"', dom).group(1)
     assert "Ségou (Mali)" in first and "Coopération décentralisée Angoulême – Ségou 2020-2021" in first
@@ -98,7 +106,10 @@ def test_click_lists_the_partnerships_and_draws_the_lines(release, tmp_path):
 
 def test_filters_by_country_and_theme(release, tmp_path):
     out, _ = release
-    page = with_script(out, "filter.html", """
+    page = with_script(
+        out,
+        "filter.html",
+        """
         var s = document.getElementById("cg-filter-country"); s.value = "HTI";
         s.dispatchEvent(new Event("change"));
         var m = document.getElementById("partnership-map");
@@ -106,7 +117,8 @@ def test_filters_by_country_and_theme(release, tmp_path):
         s.value = ""; s.dispatchEvent(new Event("change"));
         var t = document.getElementById("cg-filter-theme");
         t.value = Array.from(t.options).find(o => o.text.startsWith("Politique")).value;
-        t.dispatchEvent(new Event("change"));""")
+        t.dispatchEvent(new Event("change"));""",
+    )
     dom = run(page, tmp_path, "--dump-dom").stdout
     assert 'data-haiti="1/1"' in dom  # Villeurbanne – Jacmel
     m = re.search(r'id="partnership-map"[^>]*data-partnerships="(\d+)" data-points="(\d+)"', dom)
@@ -120,12 +132,16 @@ def test_render_map_hands_clicks_to_the_server(release, tmp_path):
     """A web server gives renderMap an onClick: the click is handed over with the partner and its
     partnerships, and no list is drawn."""
     out, _ = release
-    page = with_script(out, "onclick.html", """
+    page = with_script(
+        out,
+        "onclick.html",
+        """
         var el = document.createElement("div"); el.id = "served-map"; document.body.appendChild(el);
         renderMap(el, window.COOPGRAPH_MAP_DATA, {onClick: function (e) {
           document.body.setAttribute("data-clicked", e.kind + "|" + e.partner.id + "|" + e.partnerships.length); }});
         el.querySelector('circle.cg-partner[data-id$="/foreign/mli/segou"]')
-          .dispatchEvent(new MouseEvent("click", {bubbles: true}));""")
+          .dispatchEvent(new MouseEvent("click", {bubbles: true}));""",
+    )
     dom = run(page, tmp_path, "--dump-dom").stdout
     assert 'data-clicked="foreign|https://w3id.org/coopgraph/id/foreign/mli/segou|1"' in dom
 
@@ -152,7 +168,9 @@ def test_map_data_is_json_with_consistent_indexes(release):
     segou = next(p for p in data["partnerships"] if "Angoulême – Ségou" in p["title"])
     assert sorted(data["foreign"][i]["name"] for i in segou["foreign"]) == ["Intercommunalité Balanzan", "Ségou"]
     assert sorted(data["french"][i]["name"] for i in segou["french"]) == [
-        "Angoulême", "Communauté d'agglomération du Grand Angoulême"]
+        "Angoulême",
+        "Communauté d'agglomération du Grand Angoulême",
+    ]
     assert data["themes"][segou["theme"]] == "Politique, humanitaire et coopération transfrontalière"
     s = next(f for f in data["foreign"] if f["name"] == "Ségou")
     assert (s["lat"], s["lon"], s["country"], s["placement"]) == (13.4317, -6.2157, "MLI", "place")

@@ -27,9 +27,12 @@ def dump_lines(cli: CLI, tmp_path: Path) -> int:
 def remote_rows(virtuoso, query: str, graph: str) -> tuple[list[str], list[dict]]:
     """A query on Virtuoso with the pushed graph as the default graph (SPARQL protocol)."""
     data = urllib.parse.urlencode({"query": query, "default-graph-uri": graph}).encode()
-    req = urllib.request.Request(virtuoso.sparql_url, data=data, method="POST",
-                                 headers={"Accept": "application/sparql-results+json",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        virtuoso.sparql_url,
+        data=data,
+        method="POST",
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(req, timeout=120) as resp:
         doc = json.loads(resp.read())
     return doc["head"]["vars"], doc["results"]["bindings"]
@@ -70,8 +73,9 @@ def test_push_replace_then_merge_and_chunks(seed_cli: CLI, virtuoso, graph: str,
     assert f"Pushed {n:,} triples" in r.out and "dba" not in r.out + r.err
     assert virtuoso.count(graph) == n
     # again, replacing, in chunks: same graph, several requests
-    r = seed_cli("push", "--endpoint", virtuoso.gsp_auth_url, "--graph", graph, "--replace",
-                 "--chunk-size", "1000", env=AUTH)
+    r = seed_cli(
+        "push", "--endpoint", virtuoso.gsp_auth_url, "--graph", graph, "--replace", "--chunk-size", "1000", env=AUTH
+    )
     assert r.code == 0, r.err
     assert f"in {math.ceil(n / 1000)} request(s)" in r.out
     assert virtuoso.count(graph) == n
@@ -92,16 +96,23 @@ def test_push_with_netrc(seed_cli: CLI, virtuoso, graph: str, tmp_path: Path):
     netrc = tmp_path / "netrc"
     netrc.write_text(f"machine {virtuoso.host} login dba password dba\n")
     netrc.chmod(0o600)
-    r = seed_cli("push", "--endpoint", virtuoso.gsp_auth_url, "--graph", graph, "--replace",
-                 env={**NO_AUTH, "NETRC": str(netrc)})
+    r = seed_cli(
+        "push", "--endpoint", virtuoso.gsp_auth_url, "--graph", graph, "--replace", env={**NO_AUTH, "NETRC": str(netrc)}
+    )
     assert r.code == 0, r.err
     assert virtuoso.count(graph) > 4000
 
 
 def test_refusals_are_clear_and_keep_secrets(seed_cli: CLI, virtuoso, graph: str):
     secret = "not-the-password-42"
-    r = seed_cli("push", "--endpoint", virtuoso.gsp_auth_url, "--graph", graph,
-                 env={"COOPGRAPH_ENDPOINT_USER": "dba", "COOPGRAPH_ENDPOINT_PASSWORD": secret})
+    r = seed_cli(
+        "push",
+        "--endpoint",
+        virtuoso.gsp_auth_url,
+        "--graph",
+        graph,
+        env={"COOPGRAPH_ENDPOINT_USER": "dba", "COOPGRAPH_ENDPOINT_PASSWORD": secret},
+    )
     assert r.code == 1
     assert "refused" in r.err or "authentication" in r.err, r.err
     assert secret not in r.out + r.err
@@ -120,8 +131,14 @@ def test_usage_errors(seed_cli: CLI):
     assert seed_cli("push", "--endpoint", "ftp://x", "--graph", "https://g").code == 2
     assert seed_cli("push", "--endpoint", "http://h/gsp", "--graph", "not an iri").code == 2
     assert seed_cli("push", "--endpoint", "http://u:p@h/gsp", "--graph", "https://g").code == 2
-    r = seed_cli("push", "--endpoint", "http://h/gsp", "--graph", "https://g",
-                 env={"COOPGRAPH_ENDPOINT_USER": "x", "COOPGRAPH_ENDPOINT_PASSWORD": ""})
+    r = seed_cli(
+        "push",
+        "--endpoint",
+        "http://h/gsp",
+        "--graph",
+        "https://g",
+        env={"COOPGRAPH_ENDPOINT_USER": "x", "COOPGRAPH_ENDPOINT_PASSWORD": ""},
+    )
     assert r.code == 2 and "both" in r.err
 
 

@@ -37,8 +37,18 @@ def description(release: Path) -> Graph:
 
 def test_publish_writes_every_file(release: Path):
     names = {p.name for p in release.iterdir()}
-    assert {"coopgraph.nt.gz", "coopgraph.ttl", "coopgraph.jsonld", "context.jsonld", "ontology.ttl",
-            "schemes.ttl", "dataset.ttl", "dataset.rdf", "index.html", "ontology.html"} <= names
+    assert {
+        "coopgraph.nt.gz",
+        "coopgraph.ttl",
+        "coopgraph.jsonld",
+        "context.jsonld",
+        "ontology.ttl",
+        "schemes.ttl",
+        "dataset.ttl",
+        "dataset.rdf",
+        "index.html",
+        "ontology.html",
+    } <= names
     assert not any("personal" in n for n in names)
 
 
@@ -75,12 +85,18 @@ def test_turtle_is_prefixed_and_readable(release: Path):
 
 def test_ontology_schemes_and_shapes_files(release: Path):
     onto = Graph().parse(release / "ontology.ttl", format="turtle")
-    assert (URIRef("https://w3id.org/coopgraph/ontology#Partnership"), RDF.type,
-            URIRef("http://www.w3.org/2002/07/owl#Class")) in onto
+    assert (
+        URIRef("https://w3id.org/coopgraph/ontology#Partnership"),
+        RDF.type,
+        URIRef("http://www.w3.org/2002/07/owl#Class"),
+    ) in onto
     schemes = Graph().parse(release / "schemes.ttl", format="turtle")
     water = URIRef("https://w3id.org/coopgraph/id/theme/environnement-climat-et-energie/eau-et-dechets")
-    assert (water, URIRef("http://www.w3.org/2004/02/skos/core#inScheme"),
-            URIRef("https://w3id.org/coopgraph/id/scheme/themes")) in schemes
+    assert (
+        water,
+        URIRef("http://www.w3.org/2004/02/skos/core#inScheme"),
+        URIRef("https://w3id.org/coopgraph/id/scheme/themes"),
+    ) in schemes
     if (release / "shapes.ttl").exists():
         shapes = Graph().parse(release / "shapes.ttl", format="turtle")
         assert any(shapes.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")))
@@ -106,8 +122,10 @@ def test_description_conforms_to_the_official_dcat_ap_3_shapes(release: Path):
 def test_shipped_shapes_are_the_official_ones_with_their_source():
     folder = resources.files("coopgraph.data") / "dcat-ap"
     # sha256 of the files published by SEMICeu/DCAT-AP (releases/3.0.0/html/shacl/), copied unchanged
-    official = {"dcat-ap-3.0.0-shapes.ttl": "1a033f9936fc3ba3eae1107c398ff8664f4475046bf185132b8097b45aaf7715",
-                "dcat-ap-3.0.0-range.ttl": "24d3bfd0fa17a3d0e877c9ebb91c8174124e5038538e1bf081b2cb679ad0f1b2"}
+    official = {
+        "dcat-ap-3.0.0-shapes.ttl": "1a033f9936fc3ba3eae1107c398ff8664f4475046bf185132b8097b45aaf7715",
+        "dcat-ap-3.0.0-range.ttl": "24d3bfd0fa17a3d0e877c9ebb91c8174124e5038538e1bf081b2cb679ad0f1b2",
+    }
     for name, digest in official.items():
         assert hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() == digest, name
     readme = folder.joinpath("README.md").read_text(encoding="utf-8")
@@ -142,7 +160,7 @@ def test_description_content(release: Path):
     for d in dists:
         url = str(g.value(d, DCAT.downloadURL))
         assert url.startswith(BASE)
-        path = release / url[len(BASE):]
+        path = release / url[len(BASE) :]
         assert path.exists(), url
         assert g.value(d, DCAT.mediaType) is not None
         assert int(g.value(d, DCAT.byteSize)) == path.stat().st_size
@@ -167,7 +185,9 @@ def test_void_linksets_count_the_links(release: Path):
     cg = "https://w3id.org/coopgraph/ontology#"
     mali = sum(1 for ln in ours if f"<{cg}country> <http://publications.europa.eu/resource/authority/country/" in ln)
     assert by_target["eu-countries"][cg + "country"] == mali == 2
-    geonames = sum(1 for ln in ours if "<http://www.w3.org/2004/02/skos/core#exactMatch> <https://sws.geonames.org/" in ln)
+    geonames = sum(
+        1 for ln in ours if "<http://www.w3.org/2004/02/skos/core#exactMatch> <https://sws.geonames.org/" in ln
+    )
     assert by_target["geonames"]["http://www.w3.org/2004/02/skos/core#exactMatch"] == geonames == 2  # Ségou, Angoulême
     targets = sum(1 for ln in ours if f"<{cg}sdgTarget> <http://metadata.un.org/sdg/" in ln)
     assert by_target["un-sdg"][cg + "sdgTarget"] == targets == 5
@@ -194,8 +214,10 @@ def test_options_and_bad_input(seed_cli: CLI, tmp_path: Path):
     assert r.code == 0, r.err
     g = description(tmp_path / "o")
     assert URIRef("https://opendatacommons.org/licenses/odbl/1-0/") in set(g.objects(None, DCTERMS.license))
-    assert "Ville d&#x27;Exemple" in (tmp_path / "o" / "index.html").read_text() or \
-        "Ville d'Exemple" in (tmp_path / "o" / "index.html").read_text()
+    assert (
+        "Ville d&#x27;Exemple" in (tmp_path / "o" / "index.html").read_text()
+        or "Ville d'Exemple" in (tmp_path / "o" / "index.html").read_text()
+    )
     for args in (["--base-url", "not a url"], ["--licence", "whatever"], ["--date", "2024-13-45"]):
         r = seed_cli("publish", tmp_path / "bad", *args)
         assert r.code == 2, (args, r.err)
@@ -224,13 +246,19 @@ def test_wikidata_links_get_their_linkset(cli: CLI, tmp_path: Path):
     from conftest import SEED
 
     assert cli("ingest", SEED).code == 0
-    r = cli("sparql", "--allow-update", """INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
+    r = cli(
+        "sparql",
+        "--allow-update",
+        """INSERT DATA { GRAPH <https://w3id.org/coopgraph/graph/links> {
         <https://w3id.org/coopgraph/id/commune/16015> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1000> .
         <http://publications.europa.eu/resource/authority/country/MLI> <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q912> .
-    } }""")
+    } }""",
+    )
     assert r.code == 0, r.err
     assert cli("publish", tmp_path / "out", "-q").code == 0
     g = description(tmp_path / "out")
-    wd = {str(g.value(ls, VOID.linkPredicate)): int(g.value(ls, VOID.triples))
-          for ls in g.subjects(VOID.objectsTarget, URIRef("https://w3id.org/coopgraph/dataset/#target-wikidata"))}
+    wd = {
+        str(g.value(ls, VOID.linkPredicate)): int(g.value(ls, VOID.triples))
+        for ls in g.subjects(VOID.objectsTarget, URIRef("https://w3id.org/coopgraph/dataset/#target-wikidata"))
+    }
     assert wd == {"http://www.w3.org/2002/07/owl#sameAs": 1, "http://www.w3.org/2004/02/skos/core#exactMatch": 1}

@@ -10,8 +10,20 @@ from conftest import REPO, SEED
 
 def test_synthetic_release_is_marked(cli, tmp_path):
     pages = tmp_path / "synth"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "5", "--seed", "2",
-                    "--out", str(pages)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "5",
+            "--seed",
+            "2",
+            "--out",
+            str(pages),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert cli("ingest", "--no-validate", SEED, pages).code == 0
     r = cli("publish", tmp_path / "out")
     assert r.code == 0, r.err

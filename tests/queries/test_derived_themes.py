@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from conftest import PAGES, SEED
 
-CLOSURE = ("SELECT DISTINCT ?p ?t WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> ; "
-           "<http://purl.org/dc/terms/subject>/<http://www.w3.org/2004/02/skos/core#broader>* ?t }")
+CLOSURE = (
+    "SELECT DISTINCT ?p ?t WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> ; "
+    "<http://purl.org/dc/terms/subject>/<http://www.w3.org/2004/02/skos/core#broader>* ?t }"
+)
 DERIVED = "SELECT DISTINCT ?p ?t WHERE { ?p <https://w3id.org/coopgraph/ontology#inTheme> ?t }"
 EAU = "https://w3id.org/coopgraph/id/theme/environnement-climat-et-energie/eau-et-dechets"
 

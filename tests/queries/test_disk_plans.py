@@ -11,8 +11,7 @@ from coopgraph import engine, queries, results
 from conftest import CLI, PAGES, SEED
 
 PLANS = [n for n in queries.load_all() if engine.disk_plan(n) is not None]
-PARAMS = {"country": ["Mali", "Sénégal", "VNM", "Burkina Faso"], "year": ["2021", "2019"],
-          "asOf": ["2024-01-01"]}
+PARAMS = {"country": ["Mali", "Sénégal", "VNM", "Burkina Faso"], "year": ["2021", "2019"], "asOf": ["2024-01-01"]}
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,17 @@ import pytest
 
 from conftest import CLI, PAGES, SEED
 
-NAMES = ["sanitation-cofunders", "partnerships-by-country", "partners-of", "funders-ranking", "funding-by-year",
-         "sdg-coverage", "themes-by-country", "one-percent-funding", "stale-status"]
+NAMES = [
+    "sanitation-cofunders",
+    "partnerships-by-country",
+    "partners-of",
+    "funders-ranking",
+    "funding-by-year",
+    "sdg-coverage",
+    "themes-by-country",
+    "one-percent-funding",
+    "stale-status",
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +70,10 @@ def test_country_spellings_give_identical_output(seed_cli, spelling):
 
 
 def test_country_french_english_accents_codes(rich):
-    outs = {v: rich("query", "partnerships-by-country", "-p", f"country={v}", "--format", "csv")
-            for v in ["Sénégal", "senegal", "Senegal", "SN", "SEN"]}
+    outs = {
+        v: rich("query", "partnerships-by-country", "-p", f"country={v}", "--format", "csv")
+        for v in ["Sénégal", "senegal", "Senegal", "SN", "SEN"]
+    }
     assert all(r.code == 0 for r in outs.values()), [r.err for r in outs.values()]
     assert len({r.out for r in outs.values()}) == 1
     rows = csv_rows(outs["SN"].out)
@@ -78,8 +89,9 @@ def test_unknown_country_is_a_clear_usage_error(seed_cli):
     assert r.out == ""
 
 
-@pytest.mark.parametrize("value", ['Mali" } #', "Mali } UNION { ?s ?p ?o }", "<http://x> # Mali", 'ML"@fr',
-                                   "Mali\n} #"])
+@pytest.mark.parametrize(
+    "value", ['Mali" } #', "Mali } UNION { ?s ?p ?o }", "<http://x> # Mali", 'ML"@fr', "Mali\n} #"]
+)
 def test_hostile_country_values_change_nothing(seed_cli, value):
     """Either the value reads as a country name (punctuation is ignored, as in "Mali (Ségou)") and the
     answer is exactly Mali's, or it is refused; the query itself never changes."""
@@ -132,13 +144,18 @@ def test_show_prints_the_query_with_its_parameters(seed_cli):
 
 
 def test_partners_of_by_name_code_or_siren(seed_cli):
-    outs = [seed_cli("query", "partners-of", "-p", f"collectivite={v}", "--format", "csv")
-            for v in ["Angoulême", "angouleme", "ANGOULÊME", "16015", "211600150"]]
+    outs = [
+        seed_cli("query", "partners-of", "-p", f"collectivite={v}", "--format", "csv")
+        for v in ["Angoulême", "angouleme", "ANGOULÊME", "16015", "211600150"]
+    ]
     assert all(r.code == 0 for r in outs), [r.err for r in outs]
     assert len({r.out for r in outs}) == 1
     rows = csv_rows(outs[0].out)
-    assert {r["partnerLabel"] for r in rows} == {"Ségou", "Intercommunalité Balanzan",
-                                                 "Communauté d'agglomération du Grand Angoulême"}
+    assert {r["partnerLabel"] for r in rows} == {
+        "Ségou",
+        "Intercommunalité Balanzan",
+        "Communauté d'agglomération du Grand Angoulême",
+    }
     assert {r["countryLabel"] for r in rows if r["side"] == "foreign"} == {"Mali"}
     epci = seed_cli("query", "partners-of", "-p", "collectivite=CA du Grand Angoulême", "--format", "csv")
     assert {r["partnerLabel"] for r in csv_rows(epci.out)} >= {"Angoulême"}
@@ -182,8 +199,9 @@ def test_sdg_and_themes_and_one_percent(rich):
     assert {r["themeLabel"] for r in themes} >= {"Assainissement"}
     one = csv_rows(rich("query", "one-percent-funding", "--format", "csv").out)
     lille = [r for r in one if r["funderLabel"] == "Ville de Lille"]
-    assert [(r["year"], float(r["onePercent1"]), float(r["onePercent3"]), float(r["onePercentEUR"])) for r in lille] \
-        == [("2017", 10000, 5000, 15000)]
+    assert [
+        (r["year"], float(r["onePercent1"]), float(r["onePercent3"]), float(r["onePercentEUR"])) for r in lille
+    ] == [("2017", 10000, 5000, 15000)]
 
 
 def test_sanitation_follows_the_theme_hierarchy_and_sdg_targets(rich):

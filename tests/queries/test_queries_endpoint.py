@@ -28,8 +28,11 @@ def _no_secret(run) -> None:
 def test_saved_query_on_the_endpoint_without_a_local_store(remote, tmp_path):
     cli, v = remote
     nt = tmp_path / "one.nt"
-    nt.write_text('<urn:coop:p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
-                  '<https://w3id.org/coopgraph/ontology#Partnership> .\n', encoding="utf-8")
+    nt.write_text(
+        "<urn:coop:p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/coopgraph/ontology#Partnership> .\n",
+        encoding="utf-8",
+    )
     v.load_ntriples(nt, GRAPH)
     r = cli("query", "stats", "--endpoint", v.sparql_url, "--format", "csv")
     assert r.code == 0, r.err
@@ -77,11 +80,16 @@ def test_credentials_in_the_url_are_refused_and_not_echoed(cli, virtuoso):
 
 def test_digest_credentials_from_the_environment(remote):
     cli, v = remote
-    env = {"COOPGRAPH_ENDPOINT_USER": "dba", "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
-           "COOPGRAPH_ENDPOINT_AUTH": "digest"}
+    env = {
+        "COOPGRAPH_ENDPOINT_USER": "dba",
+        "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
+        "COOPGRAPH_ENDPOINT_AUTH": "digest",
+    }
     r = cli("sparql", "ASK { }", "--endpoint", v.sparql_auth_url, env=env)
     assert r.code == 0 and r.out.strip() == "true", r.err
-    r = cli("sparql", "ASK { }", "--endpoint", v.sparql_auth_url, env={**env, "COOPGRAPH_ENDPOINT_PASSWORD": "wrong-pass"})
+    r = cli(
+        "sparql", "ASK { }", "--endpoint", v.sparql_auth_url, env={**env, "COOPGRAPH_ENDPOINT_PASSWORD": "wrong-pass"}
+    )
     assert r.code == 1 and "refused the credentials" in r.err
     _no_secret(r)
     r = cli("sparql", "ASK { }", "--endpoint", v.sparql_auth_url)
@@ -93,21 +101,35 @@ def test_credentials_from_a_netrc_file(remote, tmp_path):
     netrc = tmp_path / "netrc"
     netrc.write_text(f"machine 127.0.0.1 login dba password {PASSWORD}\n", encoding="utf-8")
     netrc.chmod(0o600)
-    r = cli("sparql", "ASK { }", "--endpoint", v.sparql_auth_url,
-            env={"NETRC": str(netrc), "COOPGRAPH_ENDPOINT_AUTH": "digest"})
+    r = cli(
+        "sparql",
+        "ASK { }",
+        "--endpoint",
+        v.sparql_auth_url,
+        env={"NETRC": str(netrc), "COOPGRAPH_ENDPOINT_AUTH": "digest"},
+    )
     assert r.code == 0 and r.out.strip() == "true", r.err
     home = tmp_path / "home"
     home.mkdir()
     (home / ".netrc").write_text(netrc.read_text(), encoding="utf-8")
     (home / ".netrc").chmod(0o600)
-    r = cli("sparql", "ASK { }", "--endpoint", v.sparql_auth_url, env={"HOME": str(home), "COOPGRAPH_ENDPOINT_AUTH": "digest"})
+    r = cli(
+        "sparql",
+        "ASK { }",
+        "--endpoint",
+        v.sparql_auth_url,
+        env={"HOME": str(home), "COOPGRAPH_ENDPOINT_AUTH": "digest"},
+    )
     assert r.code == 0 and r.out.strip() == "true", r.err
 
 
 def test_update_on_the_endpoint_refused_unless_allowed(remote):
     cli, v = remote
-    env = {"COOPGRAPH_ENDPOINT_USER": "dba", "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
-           "COOPGRAPH_ENDPOINT_AUTH": "digest"}
+    env = {
+        "COOPGRAPH_ENDPOINT_USER": "dba",
+        "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
+        "COOPGRAPH_ENDPOINT_AUTH": "digest",
+    }
     insert = f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:coop:a> <urn:coop:b> <urn:coop:c> }} }}"
     ask = f"ASK {{ GRAPH <{GRAPH}> {{ <urn:coop:a> ?p ?o }} }}"
     r = cli("sparql", insert, "--endpoint", v.sparql_auth_url, env=env)

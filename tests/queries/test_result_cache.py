@@ -45,7 +45,7 @@ def test_a_write_through_the_same_handle_gives_fresh_answers(tmp_path):
         assert atlas.query("stats") == before
         atlas.ingest([LILLE])
         assert atlas.query("stats")[0]["partnerships"] == before[0]["partnerships"] + 1
-        atlas.update('DELETE WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } }')
+        atlas.update("DELETE WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } }")
         assert atlas.query("stats")[0]["partnerships"] == 0
 
 
@@ -65,10 +65,19 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used():
     assert cache.get(("huge",)) is None
 
 
-CASES = [("sanitation-cofunders", {}), ("sanitation-cofunders", {"country": "Sénégal"}),
-         ("funders-ranking", {"country": "Mali", "year": "2021"}), ("funding-by-year", {}),
-         ("search-partnerships", {"text": "EAU"}), ("partners-of", {}), ("stats", {}), ("countries", {}),
-         ("themes-by-country", {"country": "Mali"}), ("one-percent-funding", {}), ("sdg-coverage", {})]
+CASES = [
+    ("sanitation-cofunders", {}),
+    ("sanitation-cofunders", {"country": "Sénégal"}),
+    ("funders-ranking", {"country": "Mali", "year": "2021"}),
+    ("funding-by-year", {}),
+    ("search-partnerships", {"text": "EAU"}),
+    ("partners-of", {}),
+    ("stats", {}),
+    ("countries", {}),
+    ("themes-by-country", {"country": "Mali"}),
+    ("one-percent-funding", {}),
+    ("sdg-coverage", {}),
+]
 
 
 def test_the_in_memory_copy_gives_the_disks_rows_and_follows_writes(tmp_path):
@@ -88,9 +97,11 @@ def test_the_in_memory_copy_gives_the_disks_rows_and_follows_writes(tmp_path):
         assert atlas.wait_for_memory(120)
         first = engine.memory_copy(atlas.store)
         before = atlas.query("stats")[0]["partnerships"]
-        atlas.update('DELETE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } } '
-                     'WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> ; '
-                     '<http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(STR(?t), "Ségou")) } }')
+        atlas.update(
+            "DELETE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } } "
+            "WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> ; "
+            '<http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(STR(?t), "Ségou")) } }'
+        )
         assert atlas.wait_for_memory(120)
         assert engine.memory_copy(atlas.store) is not first
         assert atlas.query("stats")[0]["partnerships"] == before - 1

@@ -77,8 +77,10 @@ def test_after_ingest_the_index_is_the_store_and_ignores_accents_and_case(cli):
 
 def test_a_funders_name_is_found(cli):
     assert cli("ingest", SEED).code == 0
-    funders = cli.rows("SELECT DISTINCT ?l WHERE { ?f <http://schema.org/funder> ?o . "
-                       "?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    funders = cli.rows(
+        "SELECT DISTINCT ?l WHERE { ?f <http://schema.org/funder> ?o . "
+        "?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
     assert funders
     # a funder word that is nowhere in the page's own texts
     texts = SEED.read_text(encoding="utf-8").split("Nom du financeur")[0].lower()
@@ -113,24 +115,32 @@ def test_a_label_another_page_adds_to_a_shared_partner_reaches_every_document(cl
     other = tmp_path / "jardins.txt"
     text = SEED.read_text(encoding="utf-8")
     assert "\nAngoulême | ![]() |" in text
-    other.write_text(text.replace("\nAngoulême | ![]() |", "\nVille d'Angoulême | ![]() |")
-                     .replace("Coopération décentralisée Angoulême – Ségou 2020-2021", "Angoulême – Ségou : jardins"),
-                     encoding="utf-8")
+    other.write_text(
+        text.replace("\nAngoulême | ![]() |", "\nVille d'Angoulême | ![]() |").replace(
+            "Coopération décentralisée Angoulême – Ségou 2020-2021", "Angoulême – Ségou : jardins"
+        ),
+        encoding="utf-8",
+    )
     assert cli("ingest", SEED).code == 0
     assert cli("ingest", other).code == 0
     out = check(cli, "ville angouleme")
     assert out["usable"] and out["same"]
     # the same commune (one node): the name the second page wrote is the first one's partner's too
-    assert titles(out["found"]["ville angouleme"]) == {"Angoulême – Ségou : jardins",
-                                                        "Coopération décentralisée Angoulême – Ségou 2020-2021"}
+    assert titles(out["found"]["ville angouleme"]) == {
+        "Angoulême – Ségou : jardins",
+        "Coopération décentralisée Angoulême – Ségou 2020-2021",
+    }
 
 
 def test_an_update_is_in_the_index(cli):
     assert cli("ingest", SEED, *FIXTURES).code == 0
-    r = cli("sparql", "--allow-update",
-            "DELETE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t } } "
-            "INSERT { GRAPH ?g { ?p <http://purl.org/dc/terms/title> \"Mangroves et rizières\"@fr } } "
-            "WHERE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(?t, \"Ségou\")) } }")
+    r = cli(
+        "sparql",
+        "--allow-update",
+        "DELETE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t } } "
+        'INSERT { GRAPH ?g { ?p <http://purl.org/dc/terms/title> "Mangroves et rizières"@fr } } '
+        'WHERE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(?t, "Ségou")) } }',
+    )
     assert r.code == 0, r.err
     out = check(cli, "rizieres", "Ségou")
     assert out["usable"] and out["same"]  # rebuilt from the store when the update's process closed it
@@ -141,12 +151,14 @@ def test_an_update_is_in_the_index(cli):
 
 def test_a_writer_killed_mid_write_never_leaves_a_stale_answer(cli):
     assert cli("ingest", SEED, *FIXTURES).code == 0
-    code = ("import os, sys; from coopgraph.store import Store\n"
-            "s = Store(sys.argv[1]); s.cache.begin()\n"
-            "s.update('DELETE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t } } "
-            "INSERT { GRAPH ?g { ?p <http://purl.org/dc/terms/title> \"Pirogues du fleuve\"@fr } } "
-            "WHERE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(?t, \"Ségou\")) } }')\n"
-            "s.open.flush(); os._exit(1)\n")
+    code = (
+        "import os, sys; from coopgraph.store import Store\n"
+        "s = Store(sys.argv[1]); s.cache.begin()\n"
+        "s.update('DELETE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t } } "
+        'INSERT { GRAPH ?g { ?p <http://purl.org/dc/terms/title> "Pirogues du fleuve"@fr } } '
+        'WHERE { GRAPH ?g { ?p <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(?t, "Ségou")) } }\')\n'
+        "s.open.flush(); os._exit(1)\n"
+    )
     died = subprocess.run([sys.executable, "-c", code, str(cli.store)], capture_output=True, text=True)
     assert died.returncode == 1, died.stderr
     db = sqlite3.connect(cli.store / INDEX)

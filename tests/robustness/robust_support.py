@@ -23,8 +23,21 @@ def synth_corpus(tmp_path_factory) -> Path:
     out = tmp_path_factory.getbasetemp() / "robust-synth-corpus"
     if (out / "synth-000200.txt").exists():
         return out
-    p = subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "200",
-                        "--seed", "3", "--out", str(out)], capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "200",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr
     return out
 

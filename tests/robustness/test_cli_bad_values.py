@@ -39,16 +39,35 @@ BASE = {
     "validate": [],
 }
 
-STORES = ["{missing}", "{afile}", "{below_file}", "{notastore}", "{damaged}", "{open_is_file}", "{readonly}",
-          "/proc/coopgraph-store", "", HUGE]
+STORES = [
+    "{missing}",
+    "{afile}",
+    "{below_file}",
+    "{notastore}",
+    "{damaged}",
+    "{open_is_file}",
+    "{readonly}",
+    "/proc/coopgraph-store",
+    "",
+    HUGE,
+]
 FOLDERS = ["{missing}/x", "{afile}", "{below_file}", "/proc/coopgraph-out", "", HUGE]
 OUTPUTS = ["{missing}/x.txt", "{adir}", "{below_file}", "/proc/coopgraph-out.ttl", "", HUGE]
 INPUTS = [*OUTPUTS, "{fifo}", "{binary}"]  # a FIFO nobody writes to must not block a reader
 CHOICES = ["nope", ""]
 NUMBERS = ["-1", "0", "1e999", "nan", "abc", "", "9" * 30]
 TEXTS = ["", HUGE, "a\nb", "http://", "ftp://x/y", "x" * 300]
-SPARQL = ["", HUGE, "SELEKT * WHERE {}", "SELECT * WHERE { ?s foo:bar ?o }", "@{missing}", "@{adir}",
-          "@{binary}", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "DROP ALL"]
+SPARQL = [
+    "",
+    HUGE,
+    "SELEKT * WHERE {}",
+    "SELECT * WHERE { ?s foo:bar ?o }",
+    "@{missing}",
+    "@{adir}",
+    "@{binary}",
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "DROP ALL",
+]
 
 
 def values_for(command: str, p: click.Parameter) -> list[str]:
@@ -87,20 +106,42 @@ def cases() -> list[tuple[str, list[str], dict, int | None]]:
                 expect = 2 if isinstance(p.type, click.Path) and value == "" else None
                 out.append((name, args, {}, expect))
     # Settings read from the environment.
-    for var, bad in (("COOPGRAPH_STORE", "{afile}"), ("COOPGRAPH_LOCK_WAIT", "abc"), ("COOPGRAPH_LOCK_WAIT", "-5"),
-                     ("COOPGRAPH_LOCK_WAIT", "1e999"), ("COOPGRAPH_JOBS", "abc"), ("COOPGRAPH_JOBS", "0"),
-                     ("COOPGRAPH_JOBS", "-3")):
+    for var, bad in (
+        ("COOPGRAPH_STORE", "{afile}"),
+        ("COOPGRAPH_LOCK_WAIT", "abc"),
+        ("COOPGRAPH_LOCK_WAIT", "-5"),
+        ("COOPGRAPH_LOCK_WAIT", "1e999"),
+        ("COOPGRAPH_JOBS", "abc"),
+        ("COOPGRAPH_JOBS", "0"),
+        ("COOPGRAPH_JOBS", "-3"),
+    ):
         for name in ("ingest", "stats", "dump"):
             out.append((name, [name, *BASE[name]], {var: bad}, 2 if var == "COOPGRAPH_STORE" else None))
     # Whole command lines a person mistypes.
-    for args in (["nope"], [""], ["ingest"], ["query"], ["sparql"], ["ingest", "{seed}", "{missing}"],
-                 ["ingest", "{adir}"], ["ingest", "{binary}"], ["validate", "{binary}"], ["validate", "{missing}"],
-                 ["validate", "{afile}"], ["query", "nope"], ["query", "stats", "-p", "nope"],
-                 ["query", "stats", "-p", "a=b"], ["query", "sanitation-cofunders", "-p", "country="],
-                 ["query", "sanitation-cofunders", "-p", "country=" + HUGE], ["query", "funding-by-year", "-p", "year=1e999"],
-                 ["sparql", "INSERT DATA { <a:a> <a:b> <a:c> }", "--allow-update", "--store", "{readonly}"],
-                 ["dump", "-o", "{afile_ro}"], ["publish", "{afile}"], ["publish", "{readonly}/x", "--store", "{readonly}"],
-                 ["link", "--wikidata", "--wikidata-endpoint", CLOSED, "--timeout", "1"]):
+    for args in (
+        ["nope"],
+        [""],
+        ["ingest"],
+        ["query"],
+        ["sparql"],
+        ["ingest", "{seed}", "{missing}"],
+        ["ingest", "{adir}"],
+        ["ingest", "{binary}"],
+        ["validate", "{binary}"],
+        ["validate", "{missing}"],
+        ["validate", "{afile}"],
+        ["query", "nope"],
+        ["query", "stats", "-p", "nope"],
+        ["query", "stats", "-p", "a=b"],
+        ["query", "sanitation-cofunders", "-p", "country="],
+        ["query", "sanitation-cofunders", "-p", "country=" + HUGE],
+        ["query", "funding-by-year", "-p", "year=1e999"],
+        ["sparql", "INSERT DATA { <a:a> <a:b> <a:c> }", "--allow-update", "--store", "{readonly}"],
+        ["dump", "-o", "{afile_ro}"],
+        ["publish", "{afile}"],
+        ["publish", "{readonly}/x", "--store", "{readonly}"],
+        ["link", "--wikidata", "--wikidata-endpoint", CLOSED, "--timeout", "1"],
+    ):
         out.append((args[0] if args and args[0] in BASE else "-", args, {}, None))
     # A missing input is a usage error, as the README says.
     out.append(("ingest", ["ingest", "{seed}", "{missing}"], {}, 2))
@@ -135,31 +176,55 @@ def places(tmp_path_factory) -> dict[str, str]:
             os.chmod(os.path.join(root, f), stat.S_IRUSR)
         os.chmod(root, stat.S_IRUSR | stat.S_IXUSR)
     os.mkfifo(d / "fifo")
-    return {"seed": str(SEED), "tmp": str(d), "good": str(good),
-            "afile": str(d / "afile"), "afile_ro": str(d / "afile_ro"), "adir": str(d / "adir"),
-            "below_file": str(d / "afile" / "below"), "notastore": str(d / "notastore"),
-            "damaged": str(d / "damaged"), "open_is_file": str(d / "open_is_file"),
-            "readonly": str(d / "readonly"), "binary": str(d / "binary"), "fifo": str(d / "fifo")}
+    return {
+        "seed": str(SEED),
+        "tmp": str(d),
+        "good": str(good),
+        "afile": str(d / "afile"),
+        "afile_ro": str(d / "afile_ro"),
+        "adir": str(d / "adir"),
+        "below_file": str(d / "afile" / "below"),
+        "notastore": str(d / "notastore"),
+        "damaged": str(d / "damaged"),
+        "open_is_file": str(d / "open_is_file"),
+        "readonly": str(d / "readonly"),
+        "binary": str(d / "binary"),
+        "fifo": str(d / "fifo"),
+    }
 
 
 def _fill(arg: str, places: dict[str, str]) -> str:
     return arg.format(**places) if "{" in arg and "}" in arg and len(arg) < 200 and " " not in arg else arg
 
 
-@pytest.mark.parametrize("command,args,env,expect", CASES,
-                         ids=[f"{i}-{c}-{'_'.join(a)[:60]}" for i, (c, a, _, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "command,args,env,expect", CASES, ids=[f"{i}-{c}-{'_'.join(a)[:60]}" for i, (c, a, _, _) in enumerate(CASES)]
+)
 def test_bad_value_gives_a_message_not_a_traceback(places, tmp_path, command, args, env, expect):
     places = {**places, "missing": str(tmp_path / "no" / "such")}  # missing for this case, whatever others made
     argv = [_fill(a, places) for a in args]
-    full_env = {**os.environ, "COOPGRAPH_STORE": places["good"], "COOPGRAPH_LOCK_WAIT": "2",
-                **{k: _fill(v, places) for k, v in env.items()}}
+    full_env = {
+        **os.environ,
+        "COOPGRAPH_STORE": places["good"],
+        "COOPGRAPH_LOCK_WAIT": "2",
+        **{k: _fill(v, places) for k, v in env.items()},
+    }
     # Run in a folder of its own: a value that slipped through as "the current folder" writes there.
     cwd = tmp_path / "cwd"
     cwd.mkdir()
-    p = subprocess.run([coopgraph_exe(), *argv], capture_output=True, text=True, env=full_env, timeout=300,
-                       stdin=subprocess.DEVNULL, cwd=cwd)
-    shown = (f"coopgraph {' '.join(a[:80] for a in argv)} (env {env})\nexit {p.returncode}\n"
-             f"{p.stderr[-3000:]}{p.stdout[-1000:] if 'Traceback' in p.stdout else ''}")
+    p = subprocess.run(
+        [coopgraph_exe(), *argv],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+    )
+    shown = (
+        f"coopgraph {' '.join(a[:80] for a in argv)} (env {env})\nexit {p.returncode}\n"
+        f"{p.stderr[-3000:]}{p.stdout[-1000:] if 'Traceback' in p.stdout else ''}"
+    )
     no_traceback = "Traceback" not in p.stderr and "Traceback" not in p.stdout
     assert no_traceback, shown
     assert p.returncode in (0, 1, 2), shown

@@ -35,8 +35,9 @@ class Scripted:
             def _answer(self):
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n).decode("latin-1")
-                me.requests.append({"t": time.monotonic(), "auth": self.headers.get("Authorization"),
-                                    "path": self.path, "body": body})
+                me.requests.append(
+                    {"t": time.monotonic(), "auth": self.headers.get("Authorization"), "path": self.path, "body": body}
+                )
                 status, payload = me.script[min(len(me.requests), len(me.script)) - 1]
                 if status is None:
                     me.release.wait(60)
@@ -73,6 +74,7 @@ def serve():
         s = Scripted(script)
         made.append(s)
         return s
+
     yield make
     for s in made:
         s.close()
@@ -110,9 +112,17 @@ def test_updates_are_not_retried(cli, serve):
     _no_secret(r)
 
 
-@pytest.mark.parametrize("status,expect", [(401, "refused the credentials"), (403, "refused"),
-                                           (400, "malformed"), (404, "404"), (414, "too long"),
-                                           (418, "HTTP 418")])
+@pytest.mark.parametrize(
+    "status,expect",
+    [
+        (401, "refused the credentials"),
+        (403, "refused"),
+        (400, "malformed"),
+        (404, "404"),
+        (414, "too long"),
+        (418, "HTTP 418"),
+    ],
+)
 def test_4xx_is_a_clear_error_without_retry(cli, serve, status, expect):
     s = serve((status, b"no: ECHO"))
     r = cli("query", "countries", "--endpoint", s.url + "?apikey=" + API_KEY, env=CREDS)
@@ -150,8 +160,9 @@ def test_credentials_sent_but_never_shown(cli, serve, tmp_path):
     assert cli("ingest", SEED, env=CREDS).code == 0
     out = tmp_path / "dump.trig"
     assert cli("dump", "--format", "trig", "--include-personal-data", "-o", out, env=CREDS).code == 0
-    data = out.read_text(encoding="utf-8") + "".join(p.read_bytes().decode("latin-1")
-                                                      for p in cli.store.rglob("*") if p.is_file())
+    data = out.read_text(encoding="utf-8") + "".join(
+        p.read_bytes().decode("latin-1") for p in cli.store.rglob("*") if p.is_file()
+    )
     for secret in (PASSWORD, TOKEN, API_KEY):
         assert secret not in data
     bad = cli("sparql", "ASK {}", "--endpoint", f"http://{USER}:{PASSWORD}@127.0.0.1:1/sparql")
@@ -163,8 +174,11 @@ def test_credentials_sent_but_never_shown(cli, serve, tmp_path):
 
 
 def test_virtuoso_wrong_password_and_good_one(cli, virtuoso):
-    env = {"COOPGRAPH_ENDPOINT_USER": "dba", "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
-           "COOPGRAPH_ENDPOINT_AUTH": "digest"}
+    env = {
+        "COOPGRAPH_ENDPOINT_USER": "dba",
+        "COOPGRAPH_ENDPOINT_PASSWORD": PASSWORD,
+        "COOPGRAPH_ENDPOINT_AUTH": "digest",
+    }
     r = cli("query", "countries", "--endpoint", virtuoso.sparql_auth_url, env=env)
     assert r.code == 1 and "refused the credentials" in r.err, r
     _no_secret(r)

@@ -20,15 +20,15 @@ from coopgraph.sparql import is_update, uses_service
 HOSTILE = [
     'x" } } UNION { ?s ?p ?o } #',
     "x' } } ; DROP ALL #",
-    "x\" . ?s ?p ?o . FILTER(true) } #",
+    'x" . ?s ?p ?o . FILTER(true) } #',
     "Mali> } SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } #",
     "http://publications.europa.eu/resource/authority/country/MLI> } ?s ?p ?o . #",
     "<http://e/x> } DELETE WHERE { ?s ?p ?o } #",
-    "2021\" } ?s ?p ?o #",
+    '2021" } ?s ?p ?o #',
     "2021 } UNION { ?s ?p ?o",
     "16015 } #",
-    "\"\"\" } DROP ALL #",
-    "x\\\" } #",
+    '""" } DROP ALL #',
+    'x\\" } #',
     "x\n} DROP ALL\n#",
     "x\r\nINSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
     "\\u0022 } DROP ALL #",
@@ -122,7 +122,7 @@ def test_hostile_values_through_the_cli(seed_cli):
 
 
 def test_collectivite_lookups_resist_injection(seed_cli):
-    for value in HOSTILE[:14] + ["Angoulême\" } ?c ?p ?o . #", "16015\" } UNION { ?c ?p ?o } #"]:
+    for value in HOSTILE[:14] + ['Angoulême" } ?c ?p ?o . #', '16015" } UNION { ?c ?p ?o } #']:
         r = seed_cli("query", "partners-of", "-p", f"collectivite={value}", "--format", "json")
         assert r.code == 2 and "Error: " in r.err, (value, r)
     assert seed_cli("query", "partners-of", "-p", "collectivite=16015").code == 0

@@ -51,8 +51,11 @@ def test_special_files_and_huge_file(cli, tmp_path):
         f.truncate(65 * 1024 * 1024)  # sparse: costs no disk
     r = cli("ingest", fifo, "/dev/zero", huge, timeout=120)
     assert r.code == 1
-    for name, what in ((str(fifo), "not a regular file"), ("/dev/zero", "not a regular file"),
-                       (str(huge), "larger than 64 MiB")):
+    for name, what in (
+        (str(fifo), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        (str(huge), "larger than 64 MiB"),
+    ):
         lines = _lines_about(r.err, name)
         assert len(lines) == 1 and what in lines[0], r.err
 

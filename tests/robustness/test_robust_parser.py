@@ -34,11 +34,18 @@ SEED = (REPO / "examples" / "atlas-angouleme-segou.txt").read_bytes()
 SEED_LINES = SEED.decode("utf-8").split("\n")
 NOW = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 
+
 # Hypothesis: deterministic in CI (same cases every run), no example database in the tree.
 def fast(n: int) -> settings:
-    return settings(max_examples=n, deadline=None, derandomize=True, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.large_base_example])
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    )
+
 
 # Case counters, printed by test_zz_case_count at the end of this module (the figures in
 # benchmarks/results/robustness.md come from there).
@@ -52,8 +59,10 @@ class Hang(Exception):
 @contextlib.contextmanager
 def bounded(seconds: float, what: str):
     """Fail (do not wait forever) when the body does not return within `seconds`."""
+
     def on_alarm(signum, frame):
         raise Hang(f"{what}: no result after {seconds:g} s (the parser hangs on this input)")
+
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -92,8 +101,25 @@ def _cell_edit(line: str, rnd: st.DataObject) -> str:
     op = rnd.draw(st.sampled_from(["add", "drop", "empty", "replace"]))
     i = rnd.draw(st.integers(0, max(0, len(cells) - 1)))
     if op == "add":
-        cells.insert(i, rnd.draw(st.sampled_from([" 123 ", " x ", " 2020 ", " N/C ", " -5 ", " 35 000 € ",
-                                                  " 1 500,50 ", " ![]() ", "", " 99999999999999999999 "])))
+        cells.insert(
+            i,
+            rnd.draw(
+                st.sampled_from(
+                    [
+                        " 123 ",
+                        " x ",
+                        " 2020 ",
+                        " N/C ",
+                        " -5 ",
+                        " 35 000 € ",
+                        " 1 500,50 ",
+                        " ![]() ",
+                        "",
+                        " 99999999999999999999 ",
+                    ]
+                )
+            ),
+        )
     elif op == "drop" and len(cells) > 1:
         del cells[i]
     elif op == "empty":
@@ -103,8 +129,7 @@ def _cell_edit(line: str, rnd: st.DataObject) -> str:
     return "|".join(cells)
 
 
-MUTATIONS = ["drop", "dup", "swap", "cell", "truncate", "bytes", "cp1252", "huge", "text", "label",
-             "newline", "blank"]
+MUTATIONS = ["drop", "dup", "swap", "cell", "truncate", "bytes", "cp1252", "huge", "text", "label", "newline", "blank"]
 
 
 def mutate(data: st.DataObject, n_ops: int) -> bytes:
@@ -117,9 +142,9 @@ def mutate(data: st.DataObject, n_ops: int) -> bytes:
         if not lines:
             lines = [""]
         if op == "drop":
-            del lines[i:i + data.draw(st.integers(1, 5))]
+            del lines[i : i + data.draw(st.integers(1, 5))]
         elif op == "dup":
-            lines[i:i] = lines[i:i + data.draw(st.integers(1, 5))] * data.draw(st.integers(1, 3))
+            lines[i:i] = lines[i : i + data.draw(st.integers(1, 5))] * data.draw(st.integers(1, 3))
         elif op == "swap":
             j = data.draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
@@ -135,7 +160,9 @@ def mutate(data: st.DataObject, n_ops: int) -> bytes:
         elif op == "cp1252":
             lines[i] = "\x00CP1252\x00" + lines[i]  # re-encoded below: this line in Windows-1252
         elif op == "huge":
-            lines.insert(i, data.draw(st.sampled_from(["x", "é", "|", "ODD 6.3 ", "a | "])) * 20_000)  # bigger: test_huge_lines
+            lines.insert(
+                i, data.draw(st.sampled_from(["x", "é", "|", "ODD 6.3 ", "a | "])) * 20_000
+            )  # bigger: test_huge_lines
         elif op == "text":
             lines.insert(i, data.draw(st.text(max_size=80)))
         elif op == "label":
@@ -147,7 +174,7 @@ def mutate(data: st.DataObject, n_ops: int) -> bytes:
     out = bytearray()
     for line in lines:
         if line.startswith("\x00CP1252\x00"):
-            out += line[len("\x00CP1252\x00"):].encode("cp1252", errors="replace")
+            out += line[len("\x00CP1252\x00") :].encode("cp1252", errors="replace")
         else:
             out += line.encode("utf-8", errors="replace")
         out += b"\n"
@@ -156,12 +183,26 @@ def mutate(data: st.DataObject, n_ops: int) -> bytes:
     return raw[:cut] if cut is not None else raw
 
 
-LABELS = ["Titre", "Financement du partenariat", "Contexte", "Le partenariat est", "Date de fin du partenariat",
-          "Année de début du partenariat", "Partenaires étrangers du partenariat",
-          "Collectivités territoriales partenaires du partenariat", "Autres thématiques mises en œuvre pour le partenariat",
-          "Contacts dans le poste diplomatique \"Ambassade de France à X\"", "Courriel :",
-          "Volontaires impliqués dans le partenariat (VSI)", "Le partenariat est triennal", "<<", "1", ">>",
-          "---|---|", "Nom | Prénom |"]
+LABELS = [
+    "Titre",
+    "Financement du partenariat",
+    "Contexte",
+    "Le partenariat est",
+    "Date de fin du partenariat",
+    "Année de début du partenariat",
+    "Partenaires étrangers du partenariat",
+    "Collectivités territoriales partenaires du partenariat",
+    "Autres thématiques mises en œuvre pour le partenariat",
+    'Contacts dans le poste diplomatique "Ambassade de France à X"',
+    "Courriel :",
+    "Volontaires impliqués dans le partenariat (VSI)",
+    "Le partenariat est triennal",
+    "<<",
+    "1",
+    ">>",
+    "---|---|",
+    "Nom | Prénom |",
+]
 
 
 @fast(4500)
@@ -180,10 +221,17 @@ def test_random_bytes_never_crash(raw):
 
 
 @fast(1000)
-@given(st.lists(st.one_of(st.sampled_from(LABELS), st.text(max_size=40),
-                          st.builds(lambda cells: " | ".join(cells) + " |", st.lists(st.text(max_size=10), max_size=8))),
-                max_size=60),
-       st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]))
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(LABELS),
+            st.text(max_size=40),
+            st.builds(lambda cells: " | ".join(cells) + " |", st.lists(st.text(max_size=10), max_size=8)),
+        ),
+        max_size=60,
+    ),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]),
+)
 def test_random_label_soup_never_crashes(lines, encoding):
     raw = "\n".join(lines).encode(encoding, errors="replace")
     parse_case(raw, f"label soup ({encoding})")
@@ -225,8 +273,10 @@ def test_accepted_pages_round_trip(data, n_ops):
 
 
 def test_real_page_and_fixtures_round_trip():
-    pages = [REPO / "examples" / "atlas-angouleme-segou.txt",
-             *sorted((REPO / "tests" / "fixtures" / "pages").glob("fixture-*.txt"))]
+    pages = [
+        REPO / "examples" / "atlas-angouleme-segou.txt",
+        *sorted((REPO / "tests" / "fixtures" / "pages").glob("fixture-*.txt")),
+    ]
     for f in pages:
         r = parse_case(f.read_bytes(), f.name)
         assert r.ok, (f, r.errors)
@@ -247,7 +297,7 @@ def _in_child(setup: str) -> dict:
 import json, resource, sys
 from pathlib import Path
 from coopgraph.atlas.parser import parse_bytes
-SEED = Path({str(REPO / 'examples' / 'atlas-angouleme-segou.txt')!r}).read_text(encoding='utf-8')
+SEED = Path({str(REPO / "examples" / "atlas-angouleme-segou.txt")!r}).read_text(encoding='utf-8')
 {setup}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = parse_bytes(raw, "big.txt")
@@ -281,8 +331,17 @@ raw = SEED.replace("Volontaires impliqués", rows + "Volontaires impliqués", 1)
     assert not r["ok"] and r["errors"] == 100_000 and not r["bad"], r
 
 
-@pytest.mark.parametrize("line", ['"x" * 20_000_000', '"| " * 2_000_000', '"é" * 5_000_000',
-                                  '"ODD 6.3, " * 1_000_000', '"Titre" * 1_000_000', '"\\r" * 1_000_000'])
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"x" * 20_000_000',
+        '"| " * 2_000_000',
+        '"é" * 5_000_000',
+        '"ODD 6.3, " * 1_000_000',
+        '"Titre" * 1_000_000',
+        '"\\r" * 1_000_000',
+    ],
+)
 def test_huge_lines(line):
     r = _in_child(f"raw = SEED.replace('Contexte\\n', 'Contexte\\n' + {line} + '\\n', 1).encode()")
     assert r["ok"] and not r["bad"], r
@@ -308,8 +367,8 @@ def _reference_dedupe(lines):
     out, i = list(lines), 0
     while i < len(out):
         for k in range((len(out) - i) // 2, 0, -1):
-            if out[i:i + k] == out[i + k:i + 2 * k]:
-                del out[i + k:i + 2 * k]
+            if out[i : i + k] == out[i + k : i + 2 * k]:
+                del out[i + k : i + 2 * k]
                 break
         else:
             i += 1

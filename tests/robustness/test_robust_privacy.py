@@ -50,9 +50,21 @@ def personal_strings(pages: list[Path]) -> set[str]:
                 found.update({f"{v.given_name} {v.family_name}", f"{v.family_name} {v.given_name}"})
         # What the page itself publishes outside the personal sections is open data, even when it
         # holds a person's name (a funder "Atelier de la danse – Katia Seguin", a name in the text).
-        public = " ".join(x for x in [p.title, p.summary, p.context, p.history, p.objective, p.description,
-                                       *(f.funder for f in p.fundings), *(f.name for f in p.french_partners),
-                                       *(f.name for f in p.foreign_partners)] if x).lower()
+        public = " ".join(
+            x
+            for x in [
+                p.title,
+                p.summary,
+                p.context,
+                p.history,
+                p.objective,
+                p.description,
+                *(f.funder for f in p.fundings),
+                *(f.name for f in p.french_partners),
+                *(f.name for f in p.foreign_partners),
+            ]
+            if x
+        ).lower()
         published.update(s for s in found if s.lower() in public)
     return {s for s in found if len(s) >= 6 and s not in published}
 
@@ -81,9 +93,14 @@ def outputs(c: CLI, tmp_path: Path, ingest_runs) -> dict[str, str]:
     run("sparql union", "sparql", "SELECT * WHERE { ?s ?p ?o }", "--format", "tsv")
     run("sparql graphs", "sparql", "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv")
     run("sparql construct", "sparql", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    run("sparql persons", "sparql",
+    run(
+        "sparql persons",
+        "sparql",
         "SELECT * WHERE { { ?x a schema:Person } UNION { ?x a cg:Volunteer } UNION { ?x schema:email ?e } "
-        "UNION { ?x schema:name ?n } ?x ?p ?o }", "--format", "json")
+        "UNION { ?x schema:name ?n } ?x ?p ?o }",
+        "--format",
+        "json",
+    )
     for fmt in ("text", "json", "turtle"):
         run(f"validate {fmt}", "validate", "--format", fmt, "--fail-on", "violation", codes=(0, 1))
     run("link report", "link", "--report", "--format", "json")
@@ -117,8 +134,15 @@ def test_real_page_outputs_hold_no_personal_data(tmp_path):
     r = c("ingest", SEED)
     assert r.code == 0, r.err
     needles = personal_strings([SEED])
-    for must in ("emma.coquard@diplomatie.gouv.fr", "emma.coquard[at]diplomatie.gouv.fr", "Emma COQUARD",
-                 "Nadege CHOUAT", "ndiarra52@yahoo.fr", "Nouhoun Diarra", "Moustapha Ario"):
+    for must in (
+        "emma.coquard@diplomatie.gouv.fr",
+        "emma.coquard[at]diplomatie.gouv.fr",
+        "Emma COQUARD",
+        "Nadege CHOUAT",
+        "ndiarra52@yahoo.fr",
+        "Nouhoun Diarra",
+        "Moustapha Ario",
+    ):
         assert must in needles, must
     _scan(c, [SEED], tmp_path, [r])
 

@@ -79,17 +79,16 @@ def service_queries(url: str) -> dict[str, str]:
         "variable endpoint": f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
         "prefixed endpoint": f"PREFIX ep: <{url.rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE ep:sparql {{ ?s ?p ?o }} }}",
         "after a comment": f"# SERVICE is not used here, honest\nSELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-        "after a string with '#'": f"SELECT * WHERE {{ BIND(\"a#b\" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "after a string with '#'": f'SELECT * WHERE {{ BIND("a#b" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}',
         "after an IRI with '#'": f"SELECT * WHERE {{ ?s a <http://x.org/o#C> . SERVICE <{url}> {{ ?s ?p ?o }} }}",
         "in a subquery": f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
         "inside OPTIONAL": f"SELECT * WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
         # '<' as less-than, then a '>' further on: once read as one IRI, which hid SERVICE (oxigraph
         # cannot call a variable endpoint, but a remote endpoint can).
-        "between < and >": (f"SELECT*{{VALUES?e{{<{url}>}}BIND(0 AS ?x)FILTER(?x<1)SERVICE?e{{?s?p?o}}"
-                            f"FILTER(?x>-1)}}"),
+        "between < and >": (f"SELECT*{{VALUES?e{{<{url}>}}BIND(0 AS ?x)FILTER(?x<1)SERVICE?e{{?s?p?o}}FILTER(?x>-1)}}"),
         "in an ASK": f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         "in a CONSTRUCT": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-        "after a long string": f"SELECT * WHERE {{ BIND(\"\"\"x\n\"y\"\n\"\"\" AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "after a long string": f'SELECT * WHERE {{ BIND("""x\n"y"\n""" AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} }}',
     }
 
 
@@ -176,7 +175,7 @@ READS = {
     "keyword in an IRI": "SELECT * WHERE { ?s <http://e/insert/delete#SERVICE> ?o }",
     "keyword as a variable": "SELECT ?service ?insert ?drop WHERE { ?service ?insert ?drop } LIMIT 1",
     "keyword as a prefixed name": "PREFIX service: <http://e/> SELECT * WHERE { ?s a schema:Service ; service:add ?o }",
-    "'#' in a string, then a quote": "SELECT * WHERE { ?s ?p \"a # 'b\" }",
+    "'#' in a string, then a quote": 'SELECT * WHERE { ?s ?p "a # \'b" }',
     "less-than comparisons": "SELECT * WHERE { ?s ?p ?o FILTER(?o<3 && ?o>1) }",
 }
 
@@ -202,9 +201,11 @@ def test_keywords_inside_literals_and_comments_never_trigger(text):
 
 
 @settings(max_examples=1000, derandomize=True, database=None, deadline=None)
-@given(st.sampled_from(["SERVICE <http://127.0.0.1:1/>", "SERVICE ?e", "service silent <http://h/>"]),
-       st.sampled_from(["", "# c\n", " ", "\n\t", "\r\n"]),
-       st.sampled_from(['BIND("#" AS ?a) ', "?s <http://x#y> ?o . ", "FILTER(?o<1) ", "", "{ } "]))
+@given(
+    st.sampled_from(["SERVICE <http://127.0.0.1:1/>", "SERVICE ?e", "service silent <http://h/>"]),
+    st.sampled_from(["", "# c\n", " ", "\n\t", "\r\n"]),
+    st.sampled_from(['BIND("#" AS ?a) ', "?s <http://x#y> ?o . ", "FILTER(?o<1) ", "", "{ } "]),
+)
 def test_service_found_whatever_surrounds_it(service, space, before):
     q = f"SELECT * WHERE {{ {before}{space}{service}{space}{{ ?s ?p ?o }} }}"
     assert uses_service(q), q

@@ -25,9 +25,14 @@ PERSONAL = "<https://w3id.org/coopgraph/graph/personal/"
 
 
 def _start(c: CLI, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([coopgraph_exe(), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "COOPGRAPH_STORE": str(c.store), **(env or {})},
-                            start_new_session=True)
+    return subprocess.Popen(
+        [coopgraph_exe(), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COOPGRAPH_STORE": str(c.store), **(env or {})},
+        start_new_session=True,
+    )
 
 
 def _kill_tree(p: subprocess.Popen) -> None:
@@ -46,8 +51,9 @@ def _check_whole_or_absent(c: CLI, reference: dict[str, frozenset[str]]) -> tupl
     for g, lines in graphs.items():
         if g.startswith(PARTNERSHIP) or g.startswith(PERSONAL):
             assert g in reference, f"{g}: a graph the full ingest does not make"
-            assert lines == reference[g], (f"{g} is not whole: {len(reference[g] - lines)} quads missing, "
-                                           f"{len(lines - reference[g])} extra")
+            assert lines == reference[g], (
+                f"{g} is not whole: {len(reference[g] - lines)} quads missing, {len(lines - reference[g])} extra"
+            )
             whole += g.startswith(PARTNERSHIP)
     # Every partnership node of the open data has its graph (no stray partnership in 'entities').
     stored = {row["p"] for row in c.rows("SELECT ?p WHERE { ?p a cg:Partnership }")}
@@ -87,10 +93,13 @@ def test_sigkill_during_ingest_then_rerun(tmp_path, synth_corpus, synth_cli):  #
 
 def _hold_lock(c: CLI) -> subprocess.Popen:
     """Another coopgraph process holding the store open for writing until told to stop."""
-    code = ("import sys; from coopgraph.store import Store; s = Store(sys.argv[1]); "
-            "print('locked', flush=True); sys.stdin.readline(); s.close()")
-    p = subprocess.Popen([sys.executable, "-c", code, str(c.store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         text=True)
+    code = (
+        "import sys; from coopgraph.store import Store; s = Store(sys.argv[1]); "
+        "print('locked', flush=True); sys.stdin.readline(); s.close()"
+    )
+    p = subprocess.Popen(
+        [sys.executable, "-c", code, str(c.store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert p.stdout.readline().strip() == "locked"
     return p
 
@@ -111,8 +120,12 @@ def test_second_writer_fails_clearly_or_waits(cli, synth_corpus, tmp_path):  # n
         r = cli("ingest", "--force", SEED, env={"COOPGRAPH_LOCK_WAIT": "1"})
         assert r.code == 2, r
         assert "in use by another coopgraph process" in r.err and "Traceback" not in r.err
-        r = cli("sparql", "--allow-update", "INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> 1 } }",
-                env={"COOPGRAPH_LOCK_WAIT": "0"})
+        r = cli(
+            "sparql",
+            "--allow-update",
+            "INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/b> 1 } }",
+            env={"COOPGRAPH_LOCK_WAIT": "0"},
+        )
         assert r.code == 2 and "in use by another coopgraph process" in r.err, r
         # Read-only commands open the store read-only: they run beside the writer.
         assert cli("stats").code == 0

@@ -31,8 +31,9 @@ def test_a_file_as_the_store_is_a_usage_error(tmp_path):
 def test_dump_to_a_missing_folder(seed_cli, tmp_path):
     r = seed_cli("dump", "-o", tmp_path / "no" / "such" / "x.ttl")
     assert r.code == 2
-    assert r.err.strip().splitlines() == [f"Error: cannot write {tmp_path / 'no' / 'such' / 'x.ttl'}: "
-                                          "No such file or directory"]
+    assert r.err.strip().splitlines() == [
+        f"Error: cannot write {tmp_path / 'no' / 'such' / 'x.ttl'}: No such file or directory"
+    ]
 
 
 def test_sparql_unknown_prefix_is_named_briefly(seed_cli):
@@ -44,17 +45,23 @@ def test_sparql_unknown_prefix_is_named_briefly(seed_cli):
     assert "\\u{" not in r.err  # not the parser's Unicode ranges
 
 
-@pytest.mark.parametrize("query,said", [
-    ("SELEKT * WHERE { ?s ?p ?o }", "line 1, column 1: 'SELEKT' is not a query form: expected SELECT, CONSTRUCT, ASK or DESCRIBE"),
-    ("PREFIX x: <http://x/>\nSELEKT * {}", "line 2, column 1: 'SELEKT' is not a query form"),
-    ("", "the query is empty: expected SELECT, CONSTRUCT, ASK or DESCRIBE"),
-    ("SELECT * WHERE { ?s ?p ?o ", "line 1, column 16: '{' opened here is never closed (expected '}')"),
-    ("SELECT * WHERE { ?s ?p ?o } }", "line 1, column 29: '}' closes nothing that is open"),
-    ('SELECT * WHERE {\n  ?s ?p "abc }', "line 2, column 9: a string opened here never ends"),
-    ("ASK { ?s <http://a b> ?o }", "line 1, column 10: invalid IRI '<http://a b>'"),
-    ("SELECT * WHERE { ?s ?p ?o } LIMIT x", "line 1, column 35: found 'x': expected"),
-    ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 38: the query ends too early: expected BY"),
-])
+@pytest.mark.parametrize(
+    "query,said",
+    [
+        (
+            "SELEKT * WHERE { ?s ?p ?o }",
+            "line 1, column 1: 'SELEKT' is not a query form: expected SELECT, CONSTRUCT, ASK or DESCRIBE",
+        ),
+        ("PREFIX x: <http://x/>\nSELEKT * {}", "line 2, column 1: 'SELEKT' is not a query form"),
+        ("", "the query is empty: expected SELECT, CONSTRUCT, ASK or DESCRIBE"),
+        ("SELECT * WHERE { ?s ?p ?o ", "line 1, column 16: '{' opened here is never closed (expected '}')"),
+        ("SELECT * WHERE { ?s ?p ?o } }", "line 1, column 29: '}' closes nothing that is open"),
+        ('SELECT * WHERE {\n  ?s ?p "abc }', "line 2, column 9: a string opened here never ends"),
+        ("ASK { ?s <http://a b> ?o }", "line 1, column 10: invalid IRI '<http://a b>'"),
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT x", "line 1, column 35: found 'x': expected"),
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 38: the query ends too early: expected BY"),
+    ],
+)
 def test_sparql_syntax_errors_in_words(seed_cli, query, said):
     r = seed_cli("sparql", query)
     assert r.code == 2 and said in r.err, r.err
@@ -105,10 +112,13 @@ def test_validate_json_says_warnings_do_not_make_data_invalid(seed_cli):
 
 def test_a_second_writer_says_it_waits(cli):
     assert cli("ingest", SEED).code == 0
-    code = ("import sys; from coopgraph.store import Store; s = Store(sys.argv[1]); "
-            "print('locked', flush=True); sys.stdin.readline(); s.close()")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(cli.store)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys; from coopgraph.store import Store; s = Store(sys.argv[1]); "
+        "print('locked', flush=True); sys.stdin.readline(); s.close()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(cli.store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         r = cli("ingest", SEED, env={"COOPGRAPH_LOCK_WAIT": "1"})
@@ -128,14 +138,18 @@ def test_plain_coopgraph_prints_help_and_succeeds():
 
 
 def test_every_option_has_a_help_text():
-    missing = [f"{name} {p.opts[-1]}" for name, cmd in main.commands.items() for p in cmd.params
-               if isinstance(p, click.Option) and not (p.help or "").strip()]
+    missing = [
+        f"{name} {p.opts[-1]}"
+        for name, cmd in main.commands.items()
+        for p in cmd.params
+        if isinstance(p, click.Option) and not (p.help or "").strip()
+    ]
     assert not missing, missing
     for name, cmd in main.commands.items():
         for p in cmd.params:
             if "--format" in p.opts:
                 out = subprocess.run([coopgraph_exe(), name, "--help"], capture_output=True, text=True).stdout
-                block = out[out.index("--format"):].split("\n  -", 1)[0]
+                block = out[out.index("--format") :].split("\n  -", 1)[0]
                 assert len(block.split()) > 3, (name, block)  # the choices and words about them
 
 

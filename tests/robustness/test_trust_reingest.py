@@ -37,7 +37,7 @@ def test_truncated_page_is_an_error_and_the_stored_version_stays(cli, tmp_path):
 
 def test_page_cut_inside_the_last_header_is_an_error(cli, tmp_path):
     last = max(i for i, x in enumerate(LINES) if x.startswith("Volontaires"))
-    r = cli("ingest", write(tmp_path, "t.txt", LINES[:last + 2]))  # label and header row, no '---|'
+    r = cli("ingest", write(tmp_path, "t.txt", LINES[: last + 2]))  # label and header row, no '---|'
     assert r.code == 1 and "incomplete page" in r.err and "'---|'" in r.err
     assert cli("stats", "--format", "csv").out.splitlines()[1].startswith("0,")
 
@@ -50,8 +50,10 @@ def test_truncated_page_alone_is_an_error_too(cli, tmp_path):
 def test_a_new_version_says_what_changed(cli, tmp_path):
     assert cli("ingest", SEED).code == 0
     new = [x for x in LINES if not x.startswith(("Musiques Métisses", "Maison des Peuples"))]
-    new = [x.replace("Angoulême | 4500 | 4165 | 0 | 2890 | 2021 |", "Angoulême | 5000 | 4165 | 0 | 2890 | 2021 |")
-           for x in new]
+    new = [
+        x.replace("Angoulême | 4500 | 4165 | 0 | 2890 | 2021 |", "Angoulême | 5000 | 4165 | 0 | 2890 | 2021 |")
+        for x in new
+    ]
     r = cli("ingest", write(tmp_path, "v2.txt", new))
     assert r.code == 0, r.err
     assert "v2.txt: replaced the stored version of 'Coopération décentralisée Angoulême – Ségou 2020-2021'" in r.err

@@ -27,9 +27,12 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = open(log, "wb")
-        self.proc = subprocess.Popen([coopgraph_exe(), "serve", "--store", str(store), "--host", "127.0.0.1",
-                                      "--port", str(self.port), *args],
-                                     stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ})
+        self.proc = subprocess.Popen(
+            [coopgraph_exe(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(self.port), *args],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ},
+        )
         self.client = httpx.Client(base_url=self.base, timeout=120)
         self.seen: list[httpx.Response] = []
         deadline = time.monotonic() + 90

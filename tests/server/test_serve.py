@@ -78,7 +78,9 @@ def test_home_page_figures_links_and_search_box(server: Server):
 def test_cors_open_for_get(server: Server):
     r = server.get("/queries/stats.json", headers={"Origin": "https://notebook.example"})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
-    pre = server.request("OPTIONS", "/sparql", headers={"Origin": "https://x.example", "Access-Control-Request-Method": "GET"})
+    pre = server.request(
+        "OPTIONS", "/sparql", headers={"Origin": "https://x.example", "Access-Control-Request-Method": "GET"}
+    )
     assert pre.status_code == 200 and "GET" in pre.headers["access-control-allow-methods"]
 
 
@@ -89,10 +91,15 @@ def test_sanitation_cofunders_agree_across_queries_sparql_and_the_page(server: S
     rows = bindings(api)
     assert len(rows) == 9
     # the same as the CLI, and as /sparql running the query's text
-    cli = list(csv.DictReader(io.StringIO(store("query", "sanitation-cofunders", "-p", "country=Mali", "--format", "csv").out)))
+    cli = list(
+        csv.DictReader(io.StringIO(store("query", "sanitation-cofunders", "-p", "country=Mali", "--format", "csv").out))
+    )
     assert [(r["funder"], Decimal(r["totalEUR"])) for r in cli] == [(r["funder"], Decimal(r["totalEUR"])) for r in rows]
-    sparql = server.post("/sparql", content=SANITATION.encode(), headers={
-        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    sparql = server.post(
+        "/sparql",
+        content=SANITATION.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     assert sparql.status_code == 200 and bindings(sparql) == rows
     # the partnership's page lists the same funders with the same sums
     page = server.get(PATH, "text/html").text
@@ -152,11 +159,17 @@ def test_openapi_from_the_query_headers(server: Server, store: CLI):
 TITLES = "SELECT ?t WHERE { ?p a cg:Partnership ; dcterms:title ?t } ORDER BY ?t"
 
 
-@pytest.mark.parametrize("accept,ctype", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
-    (None, "application/sparql-results+json"), ("*/*", "application/sparql-results+json")])
+@pytest.mark.parametrize(
+    "accept,ctype",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
 def test_sparql_select_formats(server: Server, accept, ctype):
     r = server.get("/sparql", accept, params={"query": TITLES})
     assert r.status_code == 200 and r.headers["content-type"].startswith(ctype)
@@ -172,15 +185,20 @@ def test_sparql_get_post_form_and_body_agree(server: Server):
     c = server.post("/sparql", content=TITLES.encode(), headers={**accept, "Content-Type": "application/sparql-query"})
     assert a.status_code == b.status_code == c.status_code == 200
     assert bindings(a) == bindings(b) == bindings(c) and len(bindings(a)) == 2
-    assert server.get("/sparql", params={"query": TITLES, "format": "csv"}).headers["content-type"].startswith("text/csv")
+    assert (
+        server.get("/sparql", params={"query": TITLES, "format": "csv"}).headers["content-type"].startswith("text/csv")
+    )
 
 
 def test_sparql_ask_and_graph_formats(server: Server):
     ask = server.get("/sparql", "application/sparql-results+json", params={"query": "ASK { ?p a cg:Partnership }"})
     assert ask.json() == {"head": {}, "boolean": True}
     construct = f"CONSTRUCT {{ <{PARTNERSHIP}> dcterms:title ?t }} WHERE {{ <{PARTNERSHIP}> dcterms:title ?t }}"
-    for accept, fmt in [("text/turtle", RdfFormat.TURTLE), ("application/n-triples", RdfFormat.N_TRIPLES),
-                        ("application/ld+json", RdfFormat.JSON_LD)]:
+    for accept, fmt in [
+        ("text/turtle", RdfFormat.TURTLE),
+        ("application/n-triples", RdfFormat.N_TRIPLES),
+        ("application/ld+json", RdfFormat.JSON_LD),
+    ]:
         r = server.get("/sparql", accept, params={"query": construct})
         assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
         triples = list(parse(r.content, format=fmt))
@@ -200,7 +218,12 @@ def test_sparql_refusals_change_nothing(server: Server):
     before = bindings(server.get("/sparql", "application/json", params={"query": count}))
     update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
     assert server.post("/sparql", data={"update": update}).status_code == 403
-    assert server.post("/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-update"}).status_code == 403
+    assert (
+        server.post(
+            "/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-update"}
+        ).status_code
+        == 403
+    )
     r = server.get("/sparql", params={"query": update})
     assert r.status_code == 400 and "Update" in r.text
     r = server.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
@@ -209,7 +232,10 @@ def test_sparql_refusals_change_nothing(server: Server):
     assert r.status_code == 400 and "invalid SPARQL" in r.text and "Traceback" not in r.text
     assert server.post("/sparql", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 415
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 1_100_000
-    assert server.post("/sparql", content=big.encode(), headers={"Content-Type": "application/sparql-query"}).status_code == 413
+    assert (
+        server.post("/sparql", content=big.encode(), headers={"Content-Type": "application/sparql-query"}).status_code
+        == 413
+    )
     assert server.get("/sparql", "application/json").status_code == 400  # no query
     assert bindings(server.get("/sparql", "application/json", params={"query": count})) == before
 
@@ -225,7 +251,7 @@ def test_sparql_html_pages_show_the_first_thousand_rows(server: Server):
 def test_query_editor_for_browsers(server: Server):
     r = server.get("/sparql", "text/html,application/xhtml+xml")
     assert r.status_code == 200 and "yasgui" in r.text.lower()
-    assert "https://" not in re.sub(r'(href|src)="/[^"]*"', "", "".join(re.findall(r'<(?:script|link)[^>]*>', r.text)))
+    assert "https://" not in re.sub(r'(href|src)="/[^"]*"', "", "".join(re.findall(r"<(?:script|link)[^>]*>", r.text)))
     assert 'data-name="sanitation-cofunders"' in r.text and "PREFIX cg:" in r.text
     js = server.get(re.search(r'<script src="([^"]+yasgui[^"]+)"', r.text).group(1))
     assert js.status_code == 200 and len(js.content) > 100_000
@@ -247,19 +273,27 @@ def test_partnership_page(server: Server):
 def test_collectivite_page_shows_its_partnerships_and_fundings(server: Server):
     html = server.get("/id/commune/16015", "text/html").text
     assert '<h1 id="label">Angoulême</h1>' in html and "211600150" in html
-    inbound = html[html.index('id="inbound"'):]
+    inbound = html[html.index('id="inbound"') :]
     assert f'href="{PATH}">Coopération décentralisée Angoulême – Ségou 2020-2021</a>' in inbound
-    gifts = html[html.index('id="gifts"'):html.index('id="properties"')]
+    gifts = html[html.index('id="gifts"') : html.index('id="properties"')]
     assert gifts.count("<tr>") == 3  # header + its two funding rows
     foreign = server.get("/id/foreign/mli/segou", "text/html").text
     assert 'href="http://publications.europa.eu/resource/authority/country/MLI"' in foreign
 
 
-@pytest.mark.parametrize("accept,fmt", [("text/turtle", RdfFormat.TURTLE), ("application/n-triples", RdfFormat.N_TRIPLES),
-                                        ("application/ld+json", RdfFormat.JSON_LD)])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", RdfFormat.TURTLE),
+        ("application/n-triples", RdfFormat.N_TRIPLES),
+        ("application/ld+json", RdfFormat.JSON_LD),
+    ],
+)
 def test_iri_as_rdf_by_content_negotiation(server: Server, accept, fmt):
     r = server.get(PATH, accept)
-    assert r.status_code == 200 and r.headers["content-type"].startswith(accept) and r.headers["vary"].startswith("Accept")
+    assert (
+        r.status_code == 200 and r.headers["content-type"].startswith(accept) and r.headers["vary"].startswith("Accept")
+    )
     triples = list(parse(r.content, format=fmt))
     assert {t.subject.value for t in triples} == {PARTNERSHIP}
     assert any("Ségou" in t.object.value for t in triples if t.predicate.value.endswith("/title"))
@@ -276,8 +310,16 @@ def test_ontology_terms_and_schemes_answer(server: Server):
     assert theme.status_code == 200 and b"skos:prefLabel" in theme.content
 
 
-@pytest.mark.parametrize("path", ["/id/partnership/0000000000000000", "/id/person/abc", "/id/nothing",
-                                  "/id/partnership/x%3E%20%3Cy", "/nothing-here"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/partnership/0000000000000000",
+        "/id/person/abc",
+        "/id/nothing",
+        "/id/partnership/x%3E%20%3Cy",
+        "/nothing-here",
+    ],
+)
 def test_not_found(server: Server, path):
     for accept in ("text/html", "text/turtle"):
         r = server.get(path, accept)
@@ -291,8 +333,14 @@ def test_map_page_loads_its_scripts_from_the_package(server: Server):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "script-src 'self'" in r.headers["content-security-policy"]
     srcs = re.findall(r'<script src="([^"]+)" defer></script>', r.text)
-    assert srcs == ["/static/map/d3.min.js", "/static/map/topojson-client.min.js", "/static/map/world-110m.js",
-                    "/static/map/france-50m.js", "/static/map/coopgraph-map.js", "/static/map-page.js"]
+    assert srcs == [
+        "/static/map/d3.min.js",
+        "/static/map/topojson-client.min.js",
+        "/static/map/world-110m.js",
+        "/static/map/france-50m.js",
+        "/static/map/coopgraph-map.js",
+        "/static/map-page.js",
+    ]
     # no inline script (the CSP would refuse it): the only other <script> is the page's JSON settings
     assert r.text.count("<script") == len(srcs) + 1 and '<script type="application/json" id="map-config">' in r.text
     config = json.loads(re.search(r'id="map-config">(.*?)</script>', r.text, re.S).group(1))
@@ -322,7 +370,10 @@ def test_map_data_is_the_stores_partners_with_their_places(server: Server, store
     p = next(p for p in data["partnerships"] if p["id"] == PARTNERSHIP)
     assert p["title"] == "Coopération décentralisée Angoulême – Ségou 2020-2021"
     assert segou in p["foreign"] and len(p["foreign"]) == 2
-    assert {data["french"][i]["name"] for i in p["french"]} == {"Angoulême", "Communauté d'agglomération du Grand Angoulême"}
+    assert {data["french"][i]["name"] for i in p["french"]} == {
+        "Angoulême",
+        "Communauté d'agglomération du Grand Angoulême",
+    }
     assert data["themes"][p["theme"]] == "Politique, humanitaire et coopération transfrontalière"  # its main theme
     # the page's text with markup comes back as plain JSON strings, never as HTML
     assert any("<" in q["title"] for q in data["partnerships"] if q["id"] != PARTNERSHIP)
@@ -339,19 +390,27 @@ def test_search_html_and_json(server: Server):
     html = server.get("/search?q=Ségou").text  # raw UTF-8 in the URL, as curl sends it
     assert f'href="{PATH}"' in html and "Ségou" in html
     data = server.get("/search", "application/json", params={"q": "SÉGOU"}).json()
-    assert data["q"] == "SÉGOU" and any(r.get("partnership") == PARTNERSHIP or PARTNERSHIP in r.values()
-                                        for r in data["results"])
+    assert data["q"] == "SÉGOU" and any(
+        r.get("partnership") == PARTNERSHIP or PARTNERSHIP in r.values() for r in data["results"]
+    )
     assert server.get("/search", params={"q": "zzzznothing", "format": "json"}).json()["results"] == []
     assert server.get("/search", params={"q": "x", "limit": "many"}).status_code == 400
 
 
 def test_text_from_pages_is_escaped(server: Server):
-    key = bindings(server.get("/sparql", "application/json", params={
-        "query": 'SELECT ?p WHERE { ?p dcterms:title ?t FILTER(CONTAINS(?t, "coopgraph-xss")) }'}))[0]["p"]
-    pages = [server.get(key.replace("https://w3id.org/coopgraph", ""), "text/html").text,
-             server.get("/search", params={"q": "quartiers"}).text,
-             server.get("/queries/partnerships-by-country?country=SN", "text/html").text,
-             server.get("/sparql", "text/html", params={"query": TITLES}).text]
+    key = bindings(
+        server.get(
+            "/sparql",
+            "application/json",
+            params={"query": 'SELECT ?p WHERE { ?p dcterms:title ?t FILTER(CONTAINS(?t, "coopgraph-xss")) }'},
+        )
+    )[0]["p"]
+    pages = [
+        server.get(key.replace("https://w3id.org/coopgraph", ""), "text/html").text,
+        server.get("/search", params={"q": "quartiers"}).text,
+        server.get("/queries/partnerships-by-country?country=SN", "text/html").text,
+        server.get("/sparql", "text/html", params={"query": TITLES}).text,
+    ]
     funder = server.get("/id/org/fonds-img-src-x-onerror-alert-2-artois", "text/html")
     assert funder.status_code == 200
     pages.append(funder.text)
@@ -376,7 +435,11 @@ def test_a_long_query_is_stopped_while_others_are_answered(server: Server):
         if len(answered) % 2:  # a page (the page lane), or a query (the query lane's other worker)
             r = server.get(PATH, "text/turtle", params={"n": len(answered)})
         else:
-            r = server.get("/sparql", "text/csv", params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {len(answered)}"})
+            r = server.get(
+                "/sparql",
+                "text/csv",
+                params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {len(answered)}"},
+            )
         answered.append((r.status_code, t.is_alive()))
     t.join(TIMEOUT * 10)
     assert len(answered) == 6 and all(code == 200 for code, _ in answered)
@@ -385,8 +448,14 @@ def test_a_long_query_is_stopped_while_others_are_answered(server: Server):
     assert r.status_code == 504 and "time limit" in r.text
     # the stopped worker was replaced: two queries at once are still answered
     both = [None, None]
-    ts = [threading.Thread(target=lambda i=i: both.__setitem__(i, server.get(
-        "/sparql", "text/csv", params={"query": f"ASK {{ ?s ?p ?o }} # after {i}"}))) for i in (0, 1)]
+    ts = [
+        threading.Thread(
+            target=lambda i=i: both.__setitem__(
+                i, server.get("/sparql", "text/csv", params={"query": f"ASK {{ ?s ?p ?o }} # after {i}"})
+            )
+        )
+        for i in (0, 1)
+    ]
     [x.start() for x in ts]
     [x.join(120) for x in ts]
     assert [b.status_code for b in both] == [200, 200]

@@ -88,7 +88,9 @@ def test_query_editor_runs_a_query_and_shows_rows(site):
 def test_search_from_the_home_page(site):
     server, b = site
     b.goto(server.base + "/")
-    b.eval("document.querySelector('#home-search input[name=q]').value = 'ségou'; document.querySelector('#home-search').submit()")
+    b.eval(
+        "document.querySelector('#home-search input[name=q]').value = 'ségou'; document.querySelector('#home-search').submit()"
+    )
     b.wait_for("location.pathname === '/search' && document.readyState === 'complete'")
     b.wait_for("!!document.querySelector('#results a')")
     shot(b, "search")
@@ -108,11 +110,16 @@ def test_map_draws_the_partners_and_a_click_opens_the_partners_page(site):
     # the real page's placed partners: Ségou abroad (Balanzan has no known place), Angoulême and
     # its agglomeration (placed at Angoulême) in the France inset
     assert b.eval("[...document.querySelectorAll('circle.cg-partner')].map(c => c.dataset.id)") == [
-        "https://w3id.org/coopgraph/id/foreign/mli/segou"]
+        "https://w3id.org/coopgraph/id/foreign/mli/segou"
+    ]
     assert sorted(b.eval("[...document.querySelectorAll('circle.cg-french')].map(c => c.dataset.id)")) == [
-        "https://w3id.org/coopgraph/id/commune/16015", "https://w3id.org/coopgraph/id/epci/200071827"]
-    fill = b.eval("Object.fromEntries([...document.querySelectorAll('path.cg-country')]"
-                  ".filter(p => ['MLI', 'BRA'].includes(p.dataset.a3)).map(p => [p.dataset.a3, p.getAttribute('fill')]))")
+        "https://w3id.org/coopgraph/id/commune/16015",
+        "https://w3id.org/coopgraph/id/epci/200071827",
+    ]
+    fill = b.eval(
+        "Object.fromEntries([...document.querySelectorAll('path.cg-country')]"
+        ".filter(p => ['MLI', 'BRA'].includes(p.dataset.a3)).map(p => [p.dataset.a3, p.getAttribute('fill')]))"
+    )
     assert fill["MLI"] != "#d7dde6" and fill["BRA"] == "#d7dde6"  # Mali has a partnership, Brazil none
     assert b.eval("document.querySelector('path.cg-country[data-a3=MLI]').dataset.partnerships") == "1"
     assert b.eval("document.getElementById('map').dataset.points") == "1"

@@ -47,17 +47,24 @@ def sdg_codes() -> tuple[set[str], set[str]]:
     return goals, targets
 
 
-CODED = [("reporting-org", "type", "OrganisationType"), ("participating-org", "role", "OrganisationRole"),
-         ("participating-org", "type", "OrganisationType"), ("activity-status", "code", "ActivityStatus"),
-         ("activity-date", "type", "ActivityDateType"), ("description", "type", "DescriptionType"),
-         ("contact-info", "type", "ContactType"), ("recipient-country", "code", "Country"),
-         ("location/location-reach", "code", "GeographicLocationReach"),
-         ("location/location-id", "vocabulary", "GeographicVocabulary"),
-         ("location/exactness", "code", "GeographicExactness"),
-         ("location/location-class", "code", "GeographicLocationClass"),
-         ("sector", "vocabulary", "SectorVocabulary"), ("tag", "vocabulary", "TagVocabulary"),
-         ("transaction/transaction-type", "code", "TransactionType"),
-         ("transaction/provider-org", "type", "OrganisationType")]
+CODED = [
+    ("reporting-org", "type", "OrganisationType"),
+    ("participating-org", "role", "OrganisationRole"),
+    ("participating-org", "type", "OrganisationType"),
+    ("activity-status", "code", "ActivityStatus"),
+    ("activity-date", "type", "ActivityDateType"),
+    ("description", "type", "DescriptionType"),
+    ("contact-info", "type", "ContactType"),
+    ("recipient-country", "code", "Country"),
+    ("location/location-reach", "code", "GeographicLocationReach"),
+    ("location/location-id", "vocabulary", "GeographicVocabulary"),
+    ("location/exactness", "code", "GeographicExactness"),
+    ("location/location-class", "code", "GeographicLocationClass"),
+    ("sector", "vocabulary", "SectorVocabulary"),
+    ("tag", "vocabulary", "TagVocabulary"),
+    ("transaction/transaction-type", "code", "TransactionType"),
+    ("transaction/provider-org", "type", "OrganisationType"),
+]
 
 
 def code_errors(path) -> list[str]:

@@ -389,9 +389,7 @@ class Virtuoso:
         while True:
             code = self._proc.poll()
             if code is not None:
-                raise VirtuosoError(
-                    f"virtuoso-t exited with code {code} during start-up\n{self.log_tail()}"
-                )
+                raise VirtuosoError(f"virtuoso-t exited with code {code} during start-up\n{self.log_tail()}")
             if self._http_ok(probe) and self._port_open(self.sql_port):
                 return
             if time.monotonic() > deadline:
@@ -530,10 +528,7 @@ class Virtuoso:
         dst = load_dir / name
         shutil.copyfile(src, dst)
         try:
-            self.isql(
-                f"ld_dir({_sql_str(str(load_dir))}, {_sql_str(name)}, {_sql_str(graph_iri)});"
-                " rdf_loader_run();"
-            )
+            self.isql(f"ld_dir({_sql_str(str(load_dir))}, {_sql_str(name)}, {_sql_str(graph_iri)}); rdf_loader_run();")
             state = self._isql_values(
                 "cast(ll_state as varchar), '|', coalesce(ll_error, '')",
                 f"FROM DB.DBA.load_list WHERE ll_file = {_sql_str(str(dst))}",
@@ -544,9 +539,7 @@ class Virtuoso:
             raise VirtuosoError(f"bulk loader did not register {dst}\n{self.log_tail()}")
         ll_state, _, ll_error = state[0].partition("|")
         if ll_error.strip() or ll_state.strip() != "2":
-            raise VirtuosoError(
-                f"loading {src} into <{graph_iri}> failed (state {ll_state}): {ll_error}"
-            )
+            raise VirtuosoError(f"loading {src} into <{graph_iri}> failed (state {ll_state}): {ll_error}")
         return self.count(graph_iri)
 
     def clear_graph(self, graph_iri: str) -> None:
@@ -563,10 +556,7 @@ class Virtuoso:
     def enable_anonymous_update(self) -> None:
         """Let anonymous users write: SPARQL Update on ``/sparql`` and GSP
         writes on ``/sparql-graph-crud``.  Test databases only!"""
-        self.isql(
-            'GRANT SPARQL_UPDATE TO "SPARQL"; '
-            "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 7);"
-        )
+        self.isql("GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 7);")
 
     # ------------------------------------------------------------ SPARQL/HTTP
     def query_json(self, q: str) -> dict[str, Any]:
@@ -620,8 +610,7 @@ class Virtuoso:
             "POST",
             self.sparql_auth_url,
             urllib.parse.urlencode({"update": q}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded",
-             "Accept": "application/sparql-results+json"},
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
         )
         if status >= 300:
             raise VirtuosoError(f"SPARQL update failed: HTTP {status}\n{body.decode(errors='replace')}")

@@ -15,8 +15,20 @@ from conftest import PAGES, REPO, SEED
 
 def converted_pages(tmp_path):
     out = tmp_path / "synth"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "60", "--seed", "5",
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "60",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     files = [SEED, *sorted(PAGES.glob("fixture-*.txt")), *sorted(out.rglob("*.txt"))]
     pages = []
     for f in files:
@@ -32,9 +44,14 @@ def test_batch_check_equals_page_by_page(tmp_path):
     # A page that breaks a shape: a negative amount cannot come from the parser, so make one.
     from pyoxigraph import Literal, Quad
     from coopgraph.rdf.namespaces import SCHEMA, XSD
+
     bad_file, bad = pages[1]
-    bad.page = [Quad(q.subject, q.predicate, Literal("-5.0", datatype=XSD.decimal), q.graph_name)
-                if q.predicate == SCHEMA.amount else q for q in bad.page]
+    bad.page = [
+        Quad(q.subject, q.predicate, Literal("-5.0", datatype=XSD.decimal), q.graph_name)
+        if q.predicate == SCHEMA.amount
+        else q
+        for q in bad.page
+    ]
     alone = {c.key: sorted(map(str, page_check(c, f))) for f, c in pages}
     batch = ingest_check([PageData.of(c) for _, c in pages], {c.key: f for f, c in pages})
     together = {key: sorted(map(str, problems)) for key, problems in batch.items()}

@@ -12,9 +12,19 @@ from conftest import PAGES, REPO, SEED
 
 def _keys(run) -> list:
     assert run.code in (0, 1), run.err
-    return sorted((x["focusNode"], x["path"] or "", x["value"] or "", x["sourceShape"], x["sourceConstraintComponent"],
-                   x["severity"], tuple(sorted(x["messages"].items())))
-                  for g in run.json["groups"] for x in g["results"])
+    return sorted(
+        (
+            x["focusNode"],
+            x["path"] or "",
+            x["value"] or "",
+            x["sourceShape"],
+            x["sourceConstraintComponent"],
+            x["severity"],
+            tuple(sorted(x["messages"].items())),
+        )
+        for g in run.json["groups"]
+        for x in g["results"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +33,28 @@ def multi(tmp_path_factory):
 
     d = tmp_path_factory.mktemp("multi")
     pages = d / "pages"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "30", "--seed", "1",
-                    "--out", str(pages)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "synth.py"),
+            "--partnerships",
+            "30",
+            "--seed",
+            "1",
+            "--out",
+            str(pages),
+        ],
+        check=True,
+        capture_output=True,
+    )
     # Variants of the real page that parse but break shapes (years out of range, end before start).
     text = SEED.read_text(encoding="utf-8")
     (pages / "variant-1920.txt").write_text(
-        text.replace("Coopération décentralisée Angoulême – Ségou 2020-2021", "Variante 1920")
-            .replace("Année de début du partenariat\n2020", "Année de début du partenariat\n1920"),
-        encoding="utf-8")
+        text.replace("Coopération décentralisée Angoulême – Ségou 2020-2021", "Variante 1920").replace(
+            "Année de début du partenariat\n2020", "Année de début du partenariat\n1920"
+        ),
+        encoding="utf-8",
+    )
     c = CLI(d / "store")
     r = c("ingest", "--no-validate", "-q", pages, PAGES, SEED)
     assert "Traceback" not in r.err

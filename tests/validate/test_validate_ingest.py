@@ -9,15 +9,19 @@ TITLE = "Coopération décentralisée Angoulême – Ségou 2020-2021"
 
 
 def _count(cli) -> int:
-    return int(cli.rows("SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> }")[0]["n"])
+    return int(
+        cli.rows("SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/coopgraph/ontology#Partnership> }")[0]["n"]
+    )
 
 
 def test_validate_ingest_bad_fixture_pages_named_and_rest_loads(cli):
     r = cli("ingest", PAGES)
     assert r.code == 1
-    for name, reason in (("bad-amount-nc.txt", "'N/C' is not a number"),
-                         ("bad-impossible-date.txt", "'31/02/2021' is not a real date"),
-                         ("bad-missing-country.txt", "has no country")):
+    for name, reason in (
+        ("bad-amount-nc.txt", "'N/C' is not a number"),
+        ("bad-impossible-date.txt", "'31/02/2021' is not a real date"),
+        ("bad-missing-country.txt", "has no country"),
+    ):
         lines = [x for x in r.err.splitlines() if name in x and "error" in x]
         assert lines and any(reason in x for x in lines), (name, r.err)
     not_loaded = [x for x in r.err.splitlines() if x.startswith("Not loaded:")][0]
@@ -31,8 +35,12 @@ def test_validate_ingest_bad_fixture_pages_named_and_rest_loads(cli):
 def test_validate_ingest_rejects_a_page_that_breaks_a_shape(cli, tmp_path):
     text = SEED.read_text(encoding="utf-8")
     bad = tmp_path / "start-1920.txt"
-    bad.write_text(text.replace(TITLE, "Variante 1920").replace(
-        "Année de début du partenariat\n2020", "Année de début du partenariat\n1920"), encoding="utf-8")
+    bad.write_text(
+        text.replace(TITLE, "Variante 1920").replace(
+            "Année de début du partenariat\n2020", "Année de début du partenariat\n1920"
+        ),
+        encoding="utf-8",
+    )
     r = cli("ingest", bad, SEED)
     assert r.code == 1
     err = [x for x in r.err.splitlines() if "start-1920.txt" in x and "error" in x]

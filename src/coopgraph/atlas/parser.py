@@ -152,8 +152,9 @@ class _Parser:
                     current = None
                     continue
                 if key in found:
-                    self.warn(n, f"section '{stripped}' appears again; its first occurrence "
-                                 f"(line {found[key].line}) is kept")
+                    self.warn(
+                        n, f"section '{stripped}' appears again; its first occurrence (line {found[key].line}) is kept"
+                    )
                     current = None
                     continue
                 current = found[key] = _Section(key, n, stripped)
@@ -188,14 +189,17 @@ class _Parser:
         if title_sec is None:
             # Not a page at all: one clear line, not a warning for each of its lines.
             self.problems = [p for p in self.problems if p.severity == "error"]
-            self.error(None, "not an Atlas page: no 'Titre' line (expected a line 'Titre' followed "
-                             "by the partnership's title)")
+            self.error(
+                None, "not an Atlas page: no 'Titre' line (expected a line 'Titre' followed by the partnership's title)"
+            )
             return ParseResult(self.file, None, self.problems)
         body = [(n, t) for n, t in title_sec.body]
-        title_line, title = (body[0] if body else (title_sec.line, ""))
+        title_line, title = body[0] if body else (title_sec.line, "")
         if not title.strip():
-            self.error(title_line if body else title_sec.line,
-                       "empty title: expected the partnership's title on the line after 'Titre'")
+            self.error(
+                title_line if body else title_sec.line,
+                "empty title: expected the partnership's title on the line after 'Titre'",
+            )
         summary = " ".join(t.strip() for _, t in body[1:] if t.strip()) or None
 
         p = Partnership(title=title.strip(), source=self.source, summary=summary)
@@ -226,12 +230,14 @@ class _Parser:
         p.sdg_mentions = self._sdg(p, s)
 
         if p.start_year and p.end_date and p.end_date.year < p.start_year:
-            self.error(s["end_date"].line, f"end date {p.end_date.isoformat()} is before the start "
-                                           f"year {p.start_year}")
+            self.error(s["end_date"].line, f"end date {p.end_date.isoformat()} is before the start year {p.start_year}")
         if not p.french_partners:
             where = s["french_partners"].line if "french_partners" in s else None
-            self.error(where, "no French collectivité: expected a table under "
-                              "'Collectivités territoriales partenaires du partenariat'")
+            self.error(
+                where,
+                "no French collectivité: expected a table under "
+                "'Collectivités territoriales partenaires du partenariat'",
+            )
         if not p.foreign_partners and "foreign_partners" not in s:
             self.warn(None, "no 'Partenaires étrangers du partenariat' section")
         self._check_complete(s)
@@ -245,14 +251,20 @@ class _Parser:
         vol = s.get("volunteers")
         if vol is None:
             before = max(s.values(), key=lambda x: x.line)
-            self.error(last, f"incomplete page: it stops at line {last}, in the section '{before.head[:60]}' "
-                             f"(line {before.line}), before the section every Atlas page ends with, "
-                             f"'{VOLUNTEERS_LABEL}' (with its table header); the file looks cut short "
-                             "(an interrupted download or copy?).")
+            self.error(
+                last,
+                f"incomplete page: it stops at line {last}, in the section '{before.head[:60]}' "
+                f"(line {before.line}), before the section every Atlas page ends with, "
+                f"'{VOLUNTEERS_LABEL}' (with its table header); the file looks cut short "
+                "(an interrupted download or copy?).",
+            )
         elif not any(T.is_separator(t) for _, t in vol.body):
-            self.error(last, f"incomplete page: it stops at line {last}, inside the header of the last section "
-                             f"'{VOLUNTEERS_LABEL}' (line {vol.line}; expected a header row and a '---|' line); "
-                             "the file looks cut short")
+            self.error(
+                last,
+                f"incomplete page: it stops at line {last}, inside the header of the last section "
+                f"'{VOLUNTEERS_LABEL}' (line {vol.line}; expected a header row and a '---|' line); "
+                "the file looks cut short",
+            )
 
     def _value(self, sec: _Section | None) -> str | None:
         if sec is None:
@@ -338,15 +350,15 @@ class _Parser:
                     i += 1
                 name = pending[-1] if pending else None
                 role = " / ".join(pending[:-1]) or None
-                emb.contacts.append(Contact(role=role, full_name=name, email=_email(email),
-                                            organisation=emb.name))
+                emb.contacts.append(Contact(role=role, full_name=name, email=_email(email), organisation=emb.name))
                 pending = []
             else:
                 pending.append(line)
             i += 1
         if pending:  # a person listed without an e-mail address
-            emb.contacts.append(Contact(role=" / ".join(pending[:-1]) or None, full_name=pending[-1],
-                                        organisation=emb.name))
+            emb.contacts.append(
+                Contact(role=" / ".join(pending[:-1]) or None, full_name=pending[-1], organisation=emb.name)
+            )
         return emb
 
     def _other_themes(self, sec: _Section | None) -> list[ThemeRef]:
@@ -357,8 +369,11 @@ class _Parser:
             if len(cells) >= 2 and cells[-1].isdigit():
                 priority = int(cells.pop())
             if len(cells) > 3:
-                self.warn(n, f"other themes: {len(cells)} values where at most 3 levels and a priority "
-                             "were expected; extra values ignored")
+                self.warn(
+                    n,
+                    f"other themes: {len(cells)} values where at most 3 levels and a priority "
+                    "were expected; extra values ignored",
+                )
             levels: list[str | None] = [*cells[:3], *[None] * (3 - len(cells[:3]))]
             themes.append(ThemeRef(cells[0], levels[1], levels[2], priority))  # a table row has a first cell
         return themes
@@ -367,8 +382,7 @@ class _Parser:
         partners = []
         for n, cells in self._table(sec):
             if len(cells) < 2:
-                self.error(n, f"foreign partner {cells[0]!r} has no country: expected "
-                              "'name | country |'")
+                self.error(n, f"foreign partner {cells[0]!r} has no country: expected 'name | country |'")
                 continue
             partners.append(ForeignPartner(cells[0], cells[1]))
         return partners
@@ -379,8 +393,11 @@ class _Parser:
             email = next((c for c in cells if _EMAIL.match(c)), None)
             rest: list[str | None] = [c for c in cells if c is not email]
             rest += [None] * (4 - len(rest))
-            contacts.append(Contact(organisation=rest[0], family_name=rest[1], given_name=rest[2],
-                                    role=rest[3], email=_email(email)))
+            contacts.append(
+                Contact(
+                    organisation=rest[0], family_name=rest[1], given_name=rest[2], role=rest[3], email=_email(email)
+                )
+            )
         return contacts
 
     def _french_partners(self, sec: _Section | None) -> list[FrenchPartner]:
@@ -397,13 +414,17 @@ class _Parser:
         for n, cells in self._table(sec):
             funder, values = cells[0], cells[1:]
             if not values:
-                self.error(n, f"funding row for {funder!r} has no amount: expected "
-                              "'funder | amount in euros | ... | year'")
+                self.error(
+                    n, f"funding row for {funder!r} has no amount: expected 'funder | amount in euros | ... | year'"
+                )
                 continue
             amount = T.parse_amount(values[0])
             if amount is None:
-                self.error(n, f"funding row for {funder!r}: the amount {values[0]!r} is not a number "
-                              "(expected euros, e.g. 18844, 35 000 or 1 500,50 €)")
+                self.error(
+                    n,
+                    f"funding row for {funder!r}: the amount {values[0]!r} is not a number "
+                    "(expected euros, e.g. 18844, 35 000 or 1 500,50 €)",
+                )
                 continue
             if amount < 0:
                 self.error(n, f"funding row for {funder!r}: negative amount {values[0]!r}")
@@ -426,8 +447,11 @@ class _Parser:
             if 0 < len(rest) < 3:
                 # Empty cells were dropped: which of the three "1%" columns these values belong to
                 # is unknowable. Keep them in order and say so.
-                self.warn(n, f"funding row for {funder!r}: only {len(rest)} of the three '1%' amounts "
-                             "are present; they are kept in order, their columns are uncertain")
+                self.warn(
+                    n,
+                    f"funding row for {funder!r}: only {len(rest)} of the three '1%' amounts "
+                    "are present; they are kept in order, their columns are uncertain",
+                )
             one_pct += [None] * (3 - len(one_pct))
             rows.append(Funding(funder, amount, year, tuple(one_pct[:3]), n))
         return rows

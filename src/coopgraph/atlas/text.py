@@ -26,7 +26,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotAPage("UTF-16 text; save the page as UTF-8 (or Windows-1252)")
     if raw.startswith(UTF8_BOM):
-        return raw[len(UTF8_BOM):].decode("utf-8", errors="replace"), "utf-8-sig"
+        return raw[len(UTF8_BOM) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if b"\x00" in raw[:4096]:
         raise NotAPage("a binary file (NUL bytes), expected an Atlas page saved as text")
     try:
@@ -149,7 +149,7 @@ def dedupe_repeats(lines: list[str]) -> list[str]:
             budget -= k
             if budget < 0:
                 break
-            if src[s:j] == src[j:j + k]:
+            if src[s:j] == src[j : j + k]:
                 repeat = j
                 break
         if budget < 0:

@@ -26,37 +26,78 @@ def _check_parent(path: Path) -> None:
 
 @command.command(name="iati")
 @store_option
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("iati-activities.xml"),
-              show_default=True, help="The XML file to write.")
-@click.option("--reporting-org-ref", default=None, metavar="REF",
-              help="Your IATI organisation identifier (org-id.guide), e.g. FR-RCS-123456789. It prefixes every "
-                   "iati-identifier. Default: 'coopgraph' (not an IATI identifier: pass yours before publishing to "
-                   "the IATI Registry).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("iati-activities.xml"),
+    show_default=True,
+    help="The XML file to write.",
+)
+@click.option(
+    "--reporting-org-ref",
+    default=None,
+    metavar="REF",
+    help="Your IATI organisation identifier (org-id.guide), e.g. FR-RCS-123456789. It prefixes every "
+    "iati-identifier. Default: 'coopgraph' (not an IATI identifier: pass yours before publishing to "
+    "the IATI Registry).",
+)
 @click.option("--reporting-org-name", default=None, metavar="NAME", help="Name of the reporting organisation.")
-@click.option("--reporting-org-type", default=None, metavar="CODE",
-              help="IATI OrganisationType code of the reporting organisation (10 government, 11 local government, "
-                   "15 other public sector, 22 national NGO, 90 other; default 90).")
-@click.option("--primary-reporter", is_flag=True,
-              help="The reporting organisation is responsible for these activities (default: it republishes the "
-                   "Atlas, secondary-reporter=\"1\").")
-@click.option("--include-personal-data", is_flag=True,
-              help="Also write the contacts (names, e-mail addresses) as contact-info. Off by default.")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check the file against the IATI 2.03 XML schema and codelists once written.")
-def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str | None,
-                 reporting_org_name: str | None, reporting_org_type: str | None, primary_reporter: bool,
-                 include_personal_data: bool, validate: bool) -> None:
+@click.option(
+    "--reporting-org-type",
+    default=None,
+    metavar="CODE",
+    help="IATI OrganisationType code of the reporting organisation (10 government, 11 local government, "
+    "15 other public sector, 22 national NGO, 90 other; default 90).",
+)
+@click.option(
+    "--primary-reporter",
+    is_flag=True,
+    help="The reporting organisation is responsible for these activities (default: it republishes the "
+    'Atlas, secondary-reporter="1").',
+)
+@click.option(
+    "--include-personal-data",
+    is_flag=True,
+    help="Also write the contacts (names, e-mail addresses) as contact-info. Off by default.",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the file against the IATI 2.03 XML schema and codelists once written.",
+)
+def iati_command(
+    store_path: Path | None,
+    output: Path,
+    reporting_org_ref: str | None,
+    reporting_org_name: str | None,
+    reporting_org_type: str | None,
+    primary_reporter: bool,
+    include_personal_data: bool,
+    validate: bool,
+) -> None:
     """Write one IATI 2.03 iati-activity per partnership (funders, partners, countries, DAC
     sectors, ODD tags, each funding row as an incoming-funds transaction in EUR).
 
     Exit code 1 when the file does not validate against the IATI schema or codelists."""
     from ..export import codelists
-    from ..export.iati import (DEFAULT_NAME, DEFAULT_REF, DEFAULT_TYPE, IatiExportError, NoActivities, ReportingOrg,
-                               export_iati)
+    from ..export.iati import (
+        DEFAULT_NAME,
+        DEFAULT_REF,
+        DEFAULT_TYPE,
+        IatiExportError,
+        NoActivities,
+        ReportingOrg,
+        export_iati,
+    )
 
-    rep = ReportingOrg(reporting_org_ref or DEFAULT_REF,
-                       reporting_org_name or (DEFAULT_NAME if not reporting_org_ref else reporting_org_ref),
-                       reporting_org_type or DEFAULT_TYPE, secondary=not primary_reporter)
+    rep = ReportingOrg(
+        reporting_org_ref or DEFAULT_REF,
+        reporting_org_name or (DEFAULT_NAME if not reporting_org_ref else reporting_org_ref),
+        reporting_org_type or DEFAULT_TYPE,
+        secondary=not primary_reporter,
+    )
     try:
         rep.check()
     except IatiExportError as e:
@@ -72,9 +113,13 @@ def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str |
             raise UsageProblem(str(e)) from None
     for iri, why in result.skipped:
         click.echo(f"warning: {iri}: left out: {why}", err=True)
-    click.echo(f"Wrote {output}: {result.activities} activities, {result.transactions} transactions, "
-               f"{_eur(result.total)} EUR" + (f", {result.contacts} contact(s) — WITH PERSONAL DATA"
-                                              if include_personal_data else "") + ".", err=True)
+    click.echo(
+        f"Wrote {output}: {result.activities} activities, {result.transactions} transactions, "
+        f"{_eur(result.total)} EUR"
+        + (f", {result.contacts} contact(s) — WITH PERSONAL DATA" if include_personal_data else "")
+        + ".",
+        err=True,
+    )
     if validate and output.is_file():
         problems = codelists.schema_errors(output) + codelists.code_errors(output)
         if problems:
@@ -87,10 +132,21 @@ def iati_command(store_path: Path | None, output: Path, reporting_org_ref: str |
 
 @command.command(name="tables")
 @store_option
-@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("tables"),
-              show_default=True, help="The folder to write the CSV files and datapackage.json into.")
-@click.option("--xlsx", is_flag=True, help="Also write the same tables as one workbook, coopgraph-tables.xlsx "
-              "(needs openpyxl: pip install 'coopgraph[xlsx]').")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("tables"),
+    show_default=True,
+    help="The folder to write the CSV files and datapackage.json into.",
+)
+@click.option(
+    "--xlsx",
+    is_flag=True,
+    help="Also write the same tables as one workbook, coopgraph-tables.xlsx "
+    "(needs openpyxl: pip install 'coopgraph[xlsx]').",
+)
 def tables_command(store_path: Path | None, outdir: Path, xlsx: bool) -> None:
     """Write tidy CSV tables (partnerships, collectivites, partnership_collectivites, funders,
     fundings, partnership_themes, partnership_sdg_targets) and a Frictionless datapackage.json."""

@@ -18,26 +18,61 @@ from ..cli_common import Range, UsageProblem, opened, stdout, store_option
 
 @click.command(name="link")
 @store_option
-@click.option("--report", "want_report", is_flag=True,
-              help="List, per kind, what is linked, ambiguous and unmatched, with the source page of each "
-                   "(the default when --wikidata is not given).")
+@click.option(
+    "--report",
+    "want_report",
+    is_flag=True,
+    help="List, per kind, what is linked, ambiguous and unmatched, with the source page of each "
+    "(the default when --wikidata is not given).",
+)
 @click.option("--problems-only", is_flag=True, help="In the report, leave out what is linked or mapped.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="Report format.")
-@click.option("--wikidata", is_flag=True,
-              help="Find the Wikidata items of the linked communes (INSEE code, P374), EPCI and EPT (SIREN, "
-                   "P1616) and countries (ISO alpha-3, P298); store them in the graph …/graph/links.")
-@click.option("--wikidata-endpoint", default=None, metavar="URL",
-              help="SPARQL endpoint to ask (default: https://query.wikidata.org/sparql).")
-@click.option("--batch-size", type=click.IntRange(1, 500), default=100, show_default=True,
-              help="Codes per Wikidata query.")
-@click.option("--delay", type=Range(0, 60), default=1.0, show_default=True,
-              help="Seconds between two Wikidata requests (be polite to a shared service).")
-@click.option("--timeout", type=Range(1, 600), default=60.0, show_default=True,
-              help="Seconds to wait for one Wikidata answer.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--wikidata",
+    is_flag=True,
+    help="Find the Wikidata items of the linked communes (INSEE code, P374), EPCI and EPT (SIREN, "
+    "P1616) and countries (ISO alpha-3, P298); store them in the graph …/graph/links.",
+)
+@click.option(
+    "--wikidata-endpoint",
+    default=None,
+    metavar="URL",
+    help="SPARQL endpoint to ask (default: https://query.wikidata.org/sparql).",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 500), default=100, show_default=True, help="Codes per Wikidata query."
+)
+@click.option(
+    "--delay",
+    type=Range(0, 60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two Wikidata requests (be polite to a shared service).",
+)
+@click.option(
+    "--timeout", type=Range(1, 600), default=60.0, show_default=True, help="Seconds to wait for one Wikidata answer."
+)
 @click.option("--refresh", is_flag=True, help="Ask the endpoint again instead of using the local cache.")
-def command(store_path: Path | None, want_report: bool, problems_only: bool, fmt: str, wikidata: bool,
-            wikidata_endpoint: str | None, batch_size: int, delay: float, timeout: float, refresh: bool) -> None:
+def command(
+    store_path: Path | None,
+    want_report: bool,
+    problems_only: bool,
+    fmt: str,
+    wikidata: bool,
+    wikidata_endpoint: str | None,
+    batch_size: int,
+    delay: float,
+    timeout: float,
+    refresh: bool,
+) -> None:
     """Report on the links to reference data, and link to Wikidata.
 
     \b
@@ -59,8 +94,9 @@ def command(store_path: Path | None, want_report: bool, problems_only: bool, fmt
             link_report.write(rep, fmt, stdout(), problems_only=problems_only)
 
 
-def _wikidata(store_path: Path | None, endpoint: str | None, batch_size: int, delay: float, timeout: float,
-              refresh: bool) -> None:
+def _wikidata(
+    store_path: Path | None, endpoint: str | None, batch_size: int, delay: float, timeout: float, refresh: bool
+) -> None:
     from urllib.parse import urlparse
 
     from ..link import wikidata as wd
@@ -74,19 +110,31 @@ def _wikidata(store_path: Path | None, endpoint: str | None, batch_size: int, de
         cache = wd.Cache(store.path / wd.CACHE_FILE)
         client = wd.Client(endpoint, batch_size=batch_size, delay=delay, timeout=timeout)
         try:
-            outcome = wd.find_links(store, client, cache, refresh=refresh,
-                                    on_batch=lambda n, total: click.echo(f"Wikidata: query {n}/{total}", err=True))
+            outcome = wd.find_links(
+                store,
+                client,
+                cache,
+                refresh=refresh,
+                on_batch=lambda n, total: click.echo(f"Wikidata: query {n}/{total}", err=True),
+            )
         except wd.WikidataError as e:
-            click.echo(f"Error: {e}. Nothing was changed in the store "
-                       f"(answers received before the failure are kept in {cache.path.name}).", err=True)
+            click.echo(
+                f"Error: {e}. Nothing was changed in the store "
+                f"(answers received before the failure are kept in {cache.path.name}).",
+                err=True,
+            )
             sys.exit(1)
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         n = wd.store_links(store, outcome, endpoint, now)
     for t, qids in outcome.ambiguous:
-        click.echo(f"Wikidata: {t.kind} {t.code} ({t.label}) ambiguous: several items {', '.join(qids)}; not linked",
-                   err=True)
+        click.echo(
+            f"Wikidata: {t.kind} {t.code} ({t.label}) ambiguous: several items {', '.join(qids)}; not linked", err=True
+        )
     for t in outcome.not_found:
         click.echo(f"Wikidata: {t.kind} {t.code} ({t.label}): no current item with this code", err=True)
-    click.echo(f"Wikidata: {n} link(s) stored in {wd.iris.G_LINKS}; {len(outcome.ambiguous)} ambiguous, "
-               f"{len(outcome.not_found)} not found; {outcome.requests} request(s) to {endpoint}, "
-               f"{outcome.cached} answer(s) from the cache.", err=True)
+    click.echo(
+        f"Wikidata: {n} link(s) stored in {wd.iris.G_LINKS}; {len(outcome.ambiguous)} ambiguous, "
+        f"{len(outcome.not_found)} not found; {outcome.requests} request(s) to {endpoint}, "
+        f"{outcome.cached} answer(s) from the cache.",
+        err=True,
+    )

@@ -58,21 +58,51 @@ def _list(out: IO[str]) -> None:
 
 @click.command(name="query")
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A parameter value (repeatable), e.g. -p country=Mali.")
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
-              help=RESULT_FORMAT_HELP)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter value (repeatable), e.g. -p country=Mali.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help=RESULT_FORMAT_HELP,
+)
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--show", is_flag=True, help="Print the query text (with the parameters given) instead of running it.")
-@click.option("--endpoint", metavar="URL",
-              help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
-                   "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.")
-@click.option("--timeout", type=Range(min=1, max=SECONDS_MAX), default=60, show_default=True,
-              help="Seconds to wait for the remote endpoint.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
+    "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.",
+)
+@click.option(
+    "--timeout",
+    type=Range(min=1, max=SECONDS_MAX),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for the remote endpoint.",
+)
 @click.option("--allow-update", is_flag=True, help="Allow a saved SPARQL Update to change the data.")
 @store_option
-def command(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show: bool,
-            endpoint: str | None, timeout: float, allow_update: bool, store_path: Path | None) -> None:
+def command(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_: bool,
+    show: bool,
+    endpoint: str | None,
+    timeout: float,
+    allow_update: bool,
+    store_path: Path | None,
+) -> None:
     """Run the saved query NAME (see --list) on the store, or on --endpoint.
 
     \b

@@ -19,22 +19,49 @@ def _default_lang() -> str:
 @click.command(name="validate")
 @click.argument("files", nargs=-1, type=PathType(path_type=Path, exists=True, dir_okay=False))
 @store_option
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="text: for people; json: the results with 'valid' (no violation: warnings alone do not make the "
-                   "data invalid) and 'conforms' (SHACL: no result at all); turtle: the standard SHACL validation "
-                   "report.")
-@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
-              show_default=True, help="Exit 1 when a result of this severity (or worse) is found.")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference (slow: copies "
-                   "the whole graph into rdflib).")
-@click.option("--partitioned", is_flag=True,
-              help="Check each partnership on its own with the shared nodes it names, as ingest does "
-                   "(store only, fast engine).")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the messages "
-              "(default: from $LANG).")
-def command(files: tuple[Path, ...], store_path: Path | None, fmt: str, fail_on: str, engine: str,
-            partitioned: bool, lang: str | None) -> None:
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: for people; json: the results with 'valid' (no violation: warnings alone do not make the "
+    "data invalid) and 'conforms' (SHACL: no result at all); turtle: the standard SHACL validation "
+    "report.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when a result of this severity (or worse) is found.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference (slow: copies "
+    "the whole graph into rdflib).",
+)
+@click.option(
+    "--partitioned",
+    is_flag=True,
+    help="Check each partnership on its own with the shared nodes it names, as ingest does (store only, fast engine).",
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "fr"]), default=None, help="Language of the messages (default: from $LANG)."
+)
+def command(
+    files: tuple[Path, ...],
+    store_path: Path | None,
+    fmt: str,
+    fail_on: str,
+    engine: str,
+    partitioned: bool,
+    lang: str | None,
+) -> None:
     """Validate the store, or the given RDF files.
 
     \b

@@ -55,7 +55,7 @@ def sdg_codes() -> tuple[frozenset[str], frozenset[str]]:
     for t in parse(data, format=RdfFormat.TURTLE):
         s = t.subject.value
         if s.startswith(base) and t.predicate.value.endswith("#type"):
-            code = s[len(base):]
+            code = s[len(base) :]
             if code.isdigit():
                 goals.add(code)
             elif code.count(".") == 1:

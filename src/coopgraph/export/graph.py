@@ -30,6 +30,7 @@ GEONAMES = ("https://sws.geonames.org/", "http://sws.geonames.org/")
 @dataclass
 class Org:
     """A French or foreign collectivité, or a funder (a collectivité that funds is one Org)."""
+
     iri: str
     label: str = ""  # as the page writes it
     pref_label: str | None = None  # official name (linked French collectivités)
@@ -139,6 +140,7 @@ class Concept:
 @dataclass
 class Contact:
     """A person (personal data, read only when asked)."""
+
     partnership: str
     name: str | None = None
     job_title: str | None = None
@@ -173,11 +175,11 @@ class Snapshot:
 
 def local_id(iri: str) -> str:
     """The identifier the tables use: the IRI after …/id/ (`commune/16015`, `org/…`)."""
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
+    return iri[len(iris.ID) :] if iri.startswith(iris.ID) else iri
 
 
 def sdg_code(iri: str) -> str:
-    return iri[len(iris.SDG_BASE):] if iri.startswith(iris.SDG_BASE) else iri
+    return iri[len(iris.SDG_BASE) :] if iri.startswith(iris.SDG_BASE) else iri
 
 
 def decimal(value: str) -> Decimal | None:
@@ -206,18 +208,62 @@ def _wide(store, keys: str, props: list[str]):
         yield r[0].value, [None if r[i + 1] is None else r[i + 1].value for i in range(len(props))]
 
 
-P_SINGLE = [DCT + "title", DCT + "abstract", CG + "context", CG + "history", CG + "objective",
-            DCT + "description", CG + "firstSignatureYear", CG + "startYear", SCHEMA + "endDate",
-            CG + "status", CG + "form", CG + "triennial", CG + "followedBy", CG + "mainTheme",
-            PROV + "wasDerivedFrom", PROV + "generatedAtTime"]
-_SINGLE_ATTRS = ["title", "abstract", "context", "history", "objective", "description", "first_signature_year",
-                 "start_year", "end_date", "status", "form", "triennial", "embassy", "main_theme", "source",
-                 "generated_at"]
+P_SINGLE = [
+    DCT + "title",
+    DCT + "abstract",
+    CG + "context",
+    CG + "history",
+    CG + "objective",
+    DCT + "description",
+    CG + "firstSignatureYear",
+    CG + "startYear",
+    SCHEMA + "endDate",
+    CG + "status",
+    CG + "form",
+    CG + "triennial",
+    CG + "followedBy",
+    CG + "mainTheme",
+    PROV + "wasDerivedFrom",
+    PROV + "generatedAtTime",
+]
+_SINGLE_ATTRS = [
+    "title",
+    "abstract",
+    "context",
+    "history",
+    "objective",
+    "description",
+    "first_signature_year",
+    "start_year",
+    "end_date",
+    "status",
+    "form",
+    "triennial",
+    "embassy",
+    "main_theme",
+    "source",
+    "generated_at",
+]
 P_MULTI = [CG + "themeAssignment", CG + "frenchPartner", CG + "foreignPartner", CG + "sdgTarget", CG + "sdgGoal"]
-P_FUNDING = [SCHEMA + "fundedItem", SCHEMA + "amount", CG + "year",
-             CG + "onePercentAmount1", CG + "onePercentAmount2", CG + "onePercentAmount3"]
-P_ORG = [RDFS_LABEL, SKOS + "prefLabel", IGEO + "codeINSEE", CG + "siren", CG + "collectiviteKind",
-         CG + "linkStatus", CG + "country", WGS84 + "lat", WGS84 + "long"]
+P_FUNDING = [
+    SCHEMA + "fundedItem",
+    SCHEMA + "amount",
+    CG + "year",
+    CG + "onePercentAmount1",
+    CG + "onePercentAmount2",
+    CG + "onePercentAmount3",
+]
+P_ORG = [
+    RDFS_LABEL,
+    SKOS + "prefLabel",
+    IGEO + "codeINSEE",
+    CG + "siren",
+    CG + "collectiviteKind",
+    CG + "linkStatus",
+    CG + "country",
+    WGS84 + "lat",
+    WGS84 + "long",
+]
 ORG_CLASSES = [CG + "FrenchCollectivite", CG + "ForeignCollectivite", CG + "Funder"]
 P_CONCEPT = [SKOS + "prefLabel", SKOS + "notation", SKOS + "broader", SKOS + "closeMatch", CG + "provisional"]
 
@@ -255,11 +301,18 @@ def read(store, *, personal: bool = False) -> Snapshot:
             x.sdg_goals.append(sdg_code(v))
 
     fundings: dict[str, Funding] = {}
-    for s, vals in _wide(store, f"SELECT ?s ?funder WHERE {{ ?s <{SCHEMA}funder> ?funder }}",
-                         [SCHEMA + "funder", *P_FUNDING]):
+    for s, vals in _wide(
+        store, f"SELECT ?s ?funder WHERE {{ ?s <{SCHEMA}funder> ?funder }}", [SCHEMA + "funder", *P_FUNDING]
+    ):
         funder, item, amt, year, o1, o2, o3 = vals
-        fundings[s] = Funding(s, item or "", funder, decimal(amt) if amt is not None else None, year,
-                              [decimal(v) if v is not None else None for v in (o1, o2, o3)])
+        fundings[s] = Funding(
+            s,
+            item or "",
+            funder,
+            decimal(amt) if amt is not None else None,
+            year,
+            [decimal(v) if v is not None else None for v in (o1, o2, o3)],
+        )
     for f in fundings.values():
         if f.partnership in ps:
             ps[f.partnership].fundings.append(f)
@@ -299,7 +352,7 @@ def read(store, *, personal: bool = False) -> Snapshot:
     for r in store.query(f"""SELECT ?s ?o WHERE {{ ?s <{OWL_SAMEAS}> ?o
                             FILTER(STRSTARTS(STR(?o), "{iris.WIKIDATA_ENTITY}")) }}"""):
         if r[0].value in orgs:
-            orgs[r[0].value].wikidata = r[1].value[len(iris.WIKIDATA_ENTITY):]
+            orgs[r[0].value].wikidata = r[1].value[len(iris.WIKIDATA_ENTITY) :]
     for r in store.query(f"""SELECT ?s ?o WHERE {{ ?s <{SKOS}exactMatch> ?o
                             FILTER(STRSTARTS(STR(?o), "{GEONAMES[0]}") || STRSTARTS(STR(?o), "{GEONAMES[1]}")) }}"""):
         if r[0].value in orgs:
@@ -329,10 +382,15 @@ def read(store, *, personal: bool = False) -> Snapshot:
             c.close_matches.append(v)
         elif p == CG + "provisional":
             c.provisional = v == "true"
-    embassies = {r[0].value: r[1].value for r in store.query(
-        f"SELECT ?s ?l WHERE {{ ?s a <{CG}Embassy> ; <{RDFS_LABEL}> ?l }}")}
-    synthetic = {r[0].value for r in store.query(
-        f'SELECT ?s WHERE {{ ?s <{CG}synthetic> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> }}')}
+    embassies = {
+        r[0].value: r[1].value for r in store.query(f"SELECT ?s ?l WHERE {{ ?s a <{CG}Embassy> ; <{RDFS_LABEL}> ?l }}")
+    }
+    synthetic = {
+        r[0].value
+        for r in store.query(
+            f'SELECT ?s WHERE {{ ?s <{CG}synthetic> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> }}'
+        )
+    }
 
     for x in ps.values():
         x.fundings.sort(key=lambda f: f.index)

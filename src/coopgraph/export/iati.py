@@ -38,8 +38,7 @@ from .graph import Org, Partnership, Snapshot, read
 
 CG_NS = "https://w3id.org/coopgraph/ontology#"
 DEFAULT_REF = "coopgraph"
-DEFAULT_NAME = ("coopgraph — Atlas français de la coopération décentralisée (MEAE), "
-                "republié en données ouvertes")
+DEFAULT_NAME = "coopgraph — Atlas français de la coopération décentralisée (MEAE), republié en données ouvertes"
 DEFAULT_TYPE = "90"  # Other
 
 # IATI says an organisation identifier must not hold spaces or / & | ? (they break the
@@ -64,8 +63,10 @@ class ReportingOrg:
 
     def check(self) -> None:
         if not _REF_OK.match(self.ref or ""):
-            raise IatiExportError(f"reporting organisation ref {self.ref!r}: use an organisation identifier "
-                                  "without spaces or / & | ? (e.g. FR-RCS-123456789, see org-id.guide)")
+            raise IatiExportError(
+                f"reporting organisation ref {self.ref!r}: use an organisation identifier "
+                "without spaces or / & | ? (e.g. FR-RCS-123456789, see org-id.guide)"
+            )
         if self.type not in codelists.codelist("OrganisationType"):
             known = ", ".join(f"{k} {v}" for k, v in codelists.codelist("OrganisationType").items())
             raise IatiExportError(f"reporting organisation type {self.type!r} is not an IATI OrganisationType: {known}")
@@ -126,12 +127,39 @@ _TYPE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("fondation",), "60"),
     (("ministere", "ambassade de france", "etat francais", "prefecture"), "10"),
     (("agence de l'eau", "agence francaise de developpement", "caisse des depots", "ademe"), "15"),
-    (("union europeenne", "commission europeenne", "banque mondiale", "nations unies", "pnud", "unicef",
-      "unesco", "organisation mondiale"), "40"),
+    (
+        (
+            "union europeenne",
+            "commission europeenne",
+            "banque mondiale",
+            "nations unies",
+            "pnud",
+            "unicef",
+            "unesco",
+            "organisation mondiale",
+        ),
+        "40",
+    ),
     (("universite", "ecole nationale", "ecole superieure", "cnrs", "institut de recherche"), "80"),
-    (("conseil regional", "conseil departemental", "conseil general", "region ", "departement ",
-      "ville de ", "ville d'", "ville du ", "commune de ", "mairie de ", "communaute d'agglomeration",
-      "communaute de communes", "communaute urbaine", "metropole"), "11"),
+    (
+        (
+            "conseil regional",
+            "conseil departemental",
+            "conseil general",
+            "region ",
+            "departement ",
+            "ville de ",
+            "ville d'",
+            "ville du ",
+            "commune de ",
+            "mairie de ",
+            "communaute d'agglomeration",
+            "communaute de communes",
+            "communaute urbaine",
+            "metropole",
+        ),
+        "11",
+    ),
 ]
 _ARTICLE = re.compile(r"^(l'|la |le |les )")
 
@@ -155,9 +183,14 @@ def organisation_ref(org: Org) -> str | None:
 def activity_status(label: str | None, p: Partnership, today: dt.date) -> str:
     """ActivityStatus code from the page's status (an open list: read by its words), else from the dates."""
     s = _fold(label or "")
-    for needles, code in ((("en cours", "actif", "active"), "2"), (("termin", "achev", "clos", "fini"), "4"),
-                          (("finalis",), "3"), (("suspend",), "6"), (("annul", "abandon"), "5"),
-                          (("projet", "prepar", "identif", "en attente", "a venir"), "1")):
+    for needles, code in (
+        (("en cours", "actif", "active"), "2"),
+        (("termin", "achev", "clos", "fini"), "4"),
+        (("finalis",), "3"),
+        (("suspend",), "6"),
+        (("annul", "abandon"), "5"),
+        (("projet", "prepar", "identif", "en attente", "a venir"), "1"),
+    ):
         if any(n in s for n in needles):
             return code
     if p.end_date and p.end_date < today.isoformat():
@@ -192,7 +225,6 @@ def _sectors(snap: Snapshot, p: Partnership, cache: dict[str, list[tuple[str, st
             if x not in out:
                 out.append(x)
     return out
-
 
 
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -295,8 +327,11 @@ class _Writer:
         if start:
             kind = "1" if status == "1" else "2"
             note = _narrative(start_note) if start_note else ""
-            dates.append(f'<activity-date type="{kind}" iso-date="{start[:4]}-01-01">{note}</activity-date>' if note
-                         else f'<activity-date type="{kind}" iso-date="{start[:4]}-01-01"/>')
+            dates.append(
+                f'<activity-date type="{kind}" iso-date="{start[:4]}-01-01">{note}</activity-date>'
+                if note
+                else f'<activity-date type="{kind}" iso-date="{start[:4]}-01-01"/>'
+            )
         if p.end_date:
             kind = "4" if status in ("3", "4", "5") else "3"
             dates.append(f'<activity-date type="{kind}" iso-date="{p.end_date[:10]}"/>')
@@ -315,10 +350,12 @@ class _Writer:
             result.skipped.append((p.iri, "no funder and no partner: IATI needs a participating organisation"))
             return None
 
-        out = [f'<iati-activity last-updated-datetime="{attr(p.generated_at)}"' if p.generated_at
-               else "<iati-activity"]
-        out[0] += (f' xml:lang="fr" default-currency="EUR" hierarchy="1" linked-data-uri="{attr(p.iri)}"'
-                   + (' cg:synthetic="true"' if snap.is_synthetic(p) else "") + ">")
+        out = [f'<iati-activity last-updated-datetime="{attr(p.generated_at)}"' if p.generated_at else "<iati-activity"]
+        out[0] += (
+            f' xml:lang="fr" default-currency="EUR" hierarchy="1" linked-data-uri="{attr(p.iri)}"'
+            + (' cg:synthetic="true"' if snap.is_synthetic(p) else "")
+            + ">"
+        )
         out.append(f"<iati-identifier>{esc(self.rep.ref)}-{p.key}</iati-identifier>")
         out.append(self.reporting_xml)
         out.append(f"<title>{_narrative(p.title or p.abstract or p.key)}</title>")
@@ -330,12 +367,18 @@ class _Writer:
             if text:
                 out.append(f'<description type="4">{_narrative(text)}</description>')
         if snap.is_synthetic(p):
-            out.append('<description type="4">' + _narrative(
-                "DONNÉES SYNTHÉTIQUES : page fabriquée pour des tests de performance, pas une donnée réelle.")
-                + "</description>")
+            out.append(
+                '<description type="4">'
+                + _narrative(
+                    "DONNÉES SYNTHÉTIQUES : page fabriquée pour des tests de performance, pas une donnée réelle."
+                )
+                + "</description>"
+            )
         for role, org in parts:
-            out.append(f'<participating-org role="{role}"{self.org_attrs(org)}>'
-                       f"{_narrative(self.org_name(org))}</participating-org>")
+            out.append(
+                f'<participating-org role="{role}"{self.org_attrs(org)}>'
+                f"{_narrative(self.org_name(org))}</participating-org>"
+            )
         out.append(f'<activity-status code="{status}"/>')
         out.extend(dates)
         if self.personal:
@@ -372,8 +415,11 @@ class _Writer:
             mine = [code for v, code in sectors if v == voc]
             for code, share in zip(mine, shares(len(mine))):
                 name = self.dac_names.get((voc, code))
-                out.append(f'<sector vocabulary="{voc}" code="{code}" percentage="{share}">'
-                           + (_narrative(name) if name else "") + "</sector>")
+                out.append(
+                    f'<sector vocabulary="{voc}" code="{code}" percentage="{share}">'
+                    + (_narrative(name) if name else "")
+                    + "</sector>"
+                )
         for code in p.sdg_goals:
             out.append(f'<tag vocabulary="2" code="{esc(code)}"/>')
         for code in p.sdg_targets:
@@ -387,20 +433,31 @@ class _Writer:
                 result.skipped.append((f.iri, "funding row without a year, in a partnership without one"))
                 continue
             org = snap.orgs.get(f.funder or "")
-            ones = "".join(f' cg:onePercentAmount{i}="{amount(v)}"' for i, v in enumerate(f.one_percent, 1)
-                           if v is not None)
-            x = [f'<transaction ref="{attr(f.iri)}"{ones}><transaction-type code="1"/>'
-                 f'<transaction-date iso-date="{year}-01-01"/>'
-                 f'<value currency="EUR" value-date="{year}-01-01">{amount(f.amount)}</value>']
+            ones = "".join(
+                f' cg:onePercentAmount{i}="{amount(v)}"' for i, v in enumerate(f.one_percent, 1) if v is not None
+            )
+            x = [
+                f'<transaction ref="{attr(f.iri)}"{ones}><transaction-type code="1"/>'
+                f'<transaction-date iso-date="{year}-01-01"/>'
+                f'<value currency="EUR" value-date="{year}-01-01">{amount(f.amount)}</value>'
+            ]
             if ones:
-                cols = " ; ".join(f"colonne {i} : {amount(v)} EUR" for i, v in enumerate(f.one_percent, 1)
-                                  if v is not None)
-                x.append("<description>" + _narrative(
-                    f"Montants « 1 % » de la ligne (Atlas, colonnes « Montant 1% … »), hors valeur : {cols}.")
-                    + "</description>")
+                cols = " ; ".join(
+                    f"colonne {i} : {amount(v)} EUR" for i, v in enumerate(f.one_percent, 1) if v is not None
+                )
+                x.append(
+                    "<description>"
+                    + _narrative(
+                        f"Montants « 1 % » de la ligne (Atlas, colonnes « Montant 1% … »), hors valeur : {cols}."
+                    )
+                    + "</description>"
+                )
             elif not f.year:
-                x.append("<description>" + _narrative(
-                    "Ligne sans année dans l'Atlas : datée de l'année de début du partenariat.") + "</description>")
+                x.append(
+                    "<description>"
+                    + _narrative("Ligne sans année dans l'Atlas : datée de l'année de début du partenariat.")
+                    + "</description>"
+                )
             if org is not None:
                 x.append(f"<provider-org{self.org_attrs(org)}>{_narrative(self.org_name(org))}</provider-org>")
             x.append("</transaction>")
@@ -412,8 +469,14 @@ class _Writer:
         return "\n".join(out)
 
 
-def write_iati(snap: Snapshot, out, *, reporting: ReportingOrg | None = None, include_personal: bool = False,
-               generated: dt.datetime | None = None) -> IatiResult:
+def write_iati(
+    snap: Snapshot,
+    out,
+    *,
+    reporting: ReportingOrg | None = None,
+    include_personal: bool = False,
+    generated: dt.datetime | None = None,
+) -> IatiResult:
     """Write the snapshot's partnerships as an IATI 2.03 activities document to the text stream `out`."""
     reporting = reporting or ReportingOrg()
     reporting.check()
@@ -423,11 +486,15 @@ def write_iati(snap: Snapshot, out, *, reporting: ReportingOrg | None = None, in
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     partnerships = snap.ordered()
     if any(snap.is_synthetic(p) for p in partnerships):
-        out.write("<!-- ATTENTION / WARNING: this file holds SYNTHETIC partnerships (benchmark pages, not real "
-                  "data), marked cg:synthetic=\"true\". -->\n")
+        out.write(
+            "<!-- ATTENTION / WARNING: this file holds SYNTHETIC partnerships (benchmark pages, not real "
+            'data), marked cg:synthetic="true". -->\n'
+        )
     if include_personal:
-        out.write("<!-- DONNÉES PERSONNELLES / PERSONAL DATA: contact-info holds names and e-mail addresses "
-                  "(GDPR). Do not republish without a legal basis. -->\n")
+        out.write(
+            "<!-- DONNÉES PERSONNELLES / PERSONAL DATA: contact-info holds names and e-mail addresses "
+            "(GDPR). Do not republish without a legal basis. -->\n"
+        )
     out.write(f'<iati-activities version="2.03" generated-datetime="{_stamp(generated)}" xmlns:cg="{CG_NS}">\n')
     for p in partnerships:
         text = w.activity(p, result)
@@ -437,8 +504,14 @@ def write_iati(snap: Snapshot, out, *, reporting: ReportingOrg | None = None, in
     return result
 
 
-def export_iati(store, path: str | Path, *, reporting: ReportingOrg | None = None, include_personal: bool = False,
-                generated: dt.datetime | None = None) -> IatiResult:
+def export_iati(
+    store,
+    path: str | Path,
+    *,
+    reporting: ReportingOrg | None = None,
+    include_personal: bool = False,
+    generated: dt.datetime | None = None,
+) -> IatiResult:
     """Read `store` (a coopgraph Store) in bulk and write its partnerships to `path` as IATI 2.03 XML.
 
     The file is written beside `path` and moved into place when complete. Raises IatiExportError
@@ -447,8 +520,9 @@ def export_iati(store, path: str | Path, *, reporting: ReportingOrg | None = Non
     path = Path(path)
     snap = read(store, personal=include_personal)
     if not snap.partnerships:
-        raise NoActivities("the store holds no partnership: an IATI file needs at least one activity "
-                           "(run 'coopgraph ingest' first)")
+        raise NoActivities(
+            "the store holds no partnership: an IATI file needs at least one activity (run 'coopgraph ingest' first)"
+        )
     # A regular file is written beside and moved into place, so a reader never sees half of it;
     # anything else (/dev/stdout, a pipe) is written as it is, never replaced.
     special = path.exists() and not path.is_file()

@@ -512,7 +512,7 @@ def resolve_french_partners(names: Sequence[str], explain: bool = True) -> list[
                     "ambiguous",
                     candidates=tuple(c.label() for c in r.candidates),
                     reason=f"{len(r.candidates)} collectivités fit this name and the page's other partners do not "
-                    f"tell them apart; write the département after the name, e.g. \"{_hint(r.candidates[0])}\"",
+                    f'tell them apart; write the département after the name, e.g. "{_hint(r.candidates[0])}"',
                 )
             )
         else:

@@ -31,10 +31,16 @@ _CODE_ALIASES = {"ATF": "FQ0", "XKX": "1A0", "UNK": "1A0"}
 # Usual names the EU table does not hold (written here, from common French/English usage).
 _NAME_ALIASES = {
     "ivory coast": "CIV",
-    "rdc": "COD", "drc": "COD", "rd congo": "COD", "congo kinshasa": "COD", "republique democratique du congo": "COD",
+    "rdc": "COD",
+    "drc": "COD",
+    "rd congo": "COD",
+    "congo kinshasa": "COD",
+    "republique democratique du congo": "COD",
     "congo brazzaville": "COG",
-    "territoires palestiniens": "PSE", "palestinian territories": "PSE",
-    "macedoine": "MKD", "macedonia": "MKD",
+    "territoires palestiniens": "PSE",
+    "palestinian territories": "PSE",
+    "macedoine": "MKD",
+    "macedonia": "MKD",
     "turkey": "TUR",
     "guinee conakry": "GIN",
     "bosnie": "BIH",
@@ -44,7 +50,8 @@ _NAME_ALIASES = {
     "vatican": "VAT",
     "ile maurice": "MUS",
     "sao tome": "STP",
-    "grande bretagne": "GBR", "great britain": "GBR",
+    "grande bretagne": "GBR",
+    "great britain": "GBR",
     "uae": "ARE",
     "burkina": "BFA",
 }
@@ -99,8 +106,10 @@ def resolve_country(text: str) -> Country | None:
     if k in by_name:
         return by_name[k]
     # "République du Mali", "Mali (Région de Ségou)": try without a leading article / trailing note.
-    for variant in (k.removeprefix("la ").removeprefix("le ").removeprefix("les ").removeprefix("l "),
-                    fold(text.split("(")[0])):
+    for variant in (
+        k.removeprefix("la ").removeprefix("le ").removeprefix("les ").removeprefix("l "),
+        fold(text.split("(")[0]),
+    ):
         if variant in by_name:
             return by_name[variant]
     return None

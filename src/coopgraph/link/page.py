@@ -31,16 +31,22 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
     for m in cog.resolve_french_partners(partners):
         links.french[m.name] = m
         if m.status != "linked":
-            problems.append(Problem(file, None, f"French partner {m.name!r} {m.status}"
-                                    + (f": {m.reason}" if m.reason else "")
-                                    + (f" (candidates: {', '.join(m.candidates)})" if m.candidates else ""),
-                                    "warning"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"French partner {m.name!r} {m.status}"
+                    + (f": {m.reason}" if m.reason else "")
+                    + (f" (candidates: {', '.join(m.candidates)})" if m.candidates else ""),
+                    "warning",
+                )
+            )
     # Funders that are collectivités named on this page are the partners themselves; others are
     # linked only when the name resolves on its own, with the page's partners as context.
     known = {f.name for f in p.french_partners}
     others = sorted({f.funder for f in p.fundings} - known)
     if others:
-        for m in cog.resolve_french_partners(partners + others, explain=False)[len(partners):]:
+        for m in cog.resolve_french_partners(partners + others, explain=False)[len(partners) :]:
             if m.status == "linked":
                 links.french[m.name] = m
     for fo in p.foreign_partners:
@@ -49,15 +55,24 @@ def link_page(p: Partnership, file: str) -> tuple[PageLinks, list[Problem]]:
             links.countries[fo.country] = c
             if c is None:
                 near = countries.suggest_countries(fo.country)
-                problems.append(Problem(file, None, f"unknown country {fo.country!r}"
-                                        + (f" (closest: {', '.join(near)})" if near else ""), "warning"))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        f"unknown country {fo.country!r}" + (f" (closest: {', '.join(near)})" if near else ""),
+                        "warning",
+                    )
+                )
     _place_partners(p, links, file, problems)
     for mention in p.sdg_mentions:
         ok = sdg.target_exists(mention.code) if mention.is_target else sdg.goal_exists(mention.code)
         links.sdg_known[mention.code] = ok
         if not ok:
-            problems.append(Problem(file, mention.line, f"ODD {mention.code} does not exist in the UN SDG KOS; not linked",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    file, mention.line, f"ODD {mention.code} does not exist in the UN SDG KOS; not linked", "warning"
+                )
+            )
     # A goal is linked when written as such, or through a target that exists: "ODD 6.9" (no such
     # target) says nothing sure about goal 6.
     for g in p.sdg_goals:
@@ -79,7 +94,14 @@ def _place_partners(p: Partnership, links: PageLinks, file: str, problems: list[
         placed = places.resolve_foreign(fo.name, c.alpha2 if c else None, context)
         links.places[(fo.name, fo.country)] = placed
         if placed.status == "ambiguous":
-            problems.append(Problem(file, None, f"foreign partner {fo.name!r} not placed: {placed.reason} "
-                                    f"(candidates: {'; '.join(placed.candidates[:5])}"
-                                    + (f"; +{len(placed.candidates) - 5}" if len(placed.candidates) > 5 else "") + ")",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"foreign partner {fo.name!r} not placed: {placed.reason} "
+                    f"(candidates: {'; '.join(placed.candidates[:5])}"
+                    + (f"; +{len(placed.candidates) - 5}" if len(placed.candidates) > 5 else "")
+                    + ")",
+                    "warning",
+                )
+            )

@@ -96,30 +96,148 @@ class PlaceMatch:
 # Words that join a form to a name; tried in this order after a form word.
 _JOIN = ("de la ", "de l ", "des ", "du ", "de ", "d ", "di ", "del ", "della ", "of ", "")
 
-_MUNICIPAL = sorted([
-    "commune urbaine", "commune rurale", "commune", "ville", "mairie", "municipalite", "municipalidad",
-    "municipality", "municipio", "municipal council", "city council", "city", "town", "cite", "hotel de ville",
-    "stadt", "gemeinde", "marktgemeinde", "stadtgemeinde", "gmina", "miasto", "comune", "citta",
-    "ayuntamiento", "ajuntament", "concello", "camara municipal", "prefeitura municipal", "prefeitura",
-    "alcaldia", "obec", "mesto", "grad", "opstina", "primaria", "primaria municipiului", "orasul", "comuna",
-    "municipiul", "conseil municipal", "communaute urbaine", "arrondissement", "district municipal",
-], key=len, reverse=True)
-_MUNICIPAL_SUFFIX = (" city", " municipality", " town", " city council", " municipal council", " commune",
-                     " gemeinde", " stadt")
-_REGIONAL = sorted([
-    "conseil regional", "region", "regione", "conseil departemental", "conseil general", "departement",
-    "province", "provincia", "conseil provincial", "gouvernorat", "governorate", "wilaya", "prefecture",
-    "conseil de cercle", "cercle", "district", "comte", "county", "oblast", "voivodie", "voivodeship",
-    "wojewodztwo", "landkreis", "kreis", "canton", "assemblee regionale", "conseil de region", "etat", "state",
-    "diputacion provincial", "diputacion", "comunidad autonoma", "judet", "judetul", "conseil du cercle",
-    "collectivite territoriale", "regional council", "rayon", "raion", "conseil de district", "marz",
-], key=len, reverse=True)
-_REGIONAL_SUFFIX = (" region", " province", " county", " oblast", " governorate", " district", " prefecture",
-                    " state", " voivodeship", " regional council", " county council")
-_GROUPING = ("intercommunalite", "communaute de communes", "communaute d agglomeration", "communaute de",
-             "syndicat", "association", "groupement", "union des communes", "union", "entente", "federation",
-             "comite", "ong", "agence", "reseau", "cooperative", "consortium", "mancomunidad", "zweckverband",
-             "amt ", "verbandsgemeinde")
+_MUNICIPAL = sorted(
+    [
+        "commune urbaine",
+        "commune rurale",
+        "commune",
+        "ville",
+        "mairie",
+        "municipalite",
+        "municipalidad",
+        "municipality",
+        "municipio",
+        "municipal council",
+        "city council",
+        "city",
+        "town",
+        "cite",
+        "hotel de ville",
+        "stadt",
+        "gemeinde",
+        "marktgemeinde",
+        "stadtgemeinde",
+        "gmina",
+        "miasto",
+        "comune",
+        "citta",
+        "ayuntamiento",
+        "ajuntament",
+        "concello",
+        "camara municipal",
+        "prefeitura municipal",
+        "prefeitura",
+        "alcaldia",
+        "obec",
+        "mesto",
+        "grad",
+        "opstina",
+        "primaria",
+        "primaria municipiului",
+        "orasul",
+        "comuna",
+        "municipiul",
+        "conseil municipal",
+        "communaute urbaine",
+        "arrondissement",
+        "district municipal",
+    ],
+    key=len,
+    reverse=True,
+)
+_MUNICIPAL_SUFFIX = (
+    " city",
+    " municipality",
+    " town",
+    " city council",
+    " municipal council",
+    " commune",
+    " gemeinde",
+    " stadt",
+)
+_REGIONAL = sorted(
+    [
+        "conseil regional",
+        "region",
+        "regione",
+        "conseil departemental",
+        "conseil general",
+        "departement",
+        "province",
+        "provincia",
+        "conseil provincial",
+        "gouvernorat",
+        "governorate",
+        "wilaya",
+        "prefecture",
+        "conseil de cercle",
+        "cercle",
+        "district",
+        "comte",
+        "county",
+        "oblast",
+        "voivodie",
+        "voivodeship",
+        "wojewodztwo",
+        "landkreis",
+        "kreis",
+        "canton",
+        "assemblee regionale",
+        "conseil de region",
+        "etat",
+        "state",
+        "diputacion provincial",
+        "diputacion",
+        "comunidad autonoma",
+        "judet",
+        "judetul",
+        "conseil du cercle",
+        "collectivite territoriale",
+        "regional council",
+        "rayon",
+        "raion",
+        "conseil de district",
+        "marz",
+    ],
+    key=len,
+    reverse=True,
+)
+_REGIONAL_SUFFIX = (
+    " region",
+    " province",
+    " county",
+    " oblast",
+    " governorate",
+    " district",
+    " prefecture",
+    " state",
+    " voivodeship",
+    " regional council",
+    " county council",
+)
+_GROUPING = (
+    "intercommunalite",
+    "communaute de communes",
+    "communaute d agglomeration",
+    "communaute de",
+    "syndicat",
+    "association",
+    "groupement",
+    "union des communes",
+    "union",
+    "entente",
+    "federation",
+    "comite",
+    "ong",
+    "agence",
+    "reseau",
+    "cooperative",
+    "consortium",
+    "mancomunidad",
+    "zweckverband",
+    "amt ",
+    "verbandsgemeinde",
+)
 # Places that are not municipalities: neighbourhoods, historical, abandoned, destroyed places.
 _NOT_A_MUNICIPALITY = ("PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH")
 _QUALIFIER = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*$")
@@ -132,8 +250,8 @@ def _strip_form(key: str, forms: Iterable[str], suffixes: Iterable[str]) -> list
         if key == form:
             return None
         if key.startswith(form + " "):
-            rest = key[len(form) + 1:]
-            cores = {rest[len(j):] for j in _JOIN if rest.startswith(j) and len(rest) > len(j)}
+            rest = key[len(form) + 1 :]
+            cores = {rest[len(j) :] for j in _JOIN if rest.startswith(j) and len(rest) > len(j)}
             return sorted(cores, key=lambda c: (-len(c), c))
     for suf in suffixes:
         if key.endswith(suf) and len(key) > len(suf):
@@ -171,8 +289,9 @@ class _Index:
                 if row["code"] not in self.admin1_by_name[(cc, k)]:
                     self.admin1_by_name[(cc, k)].append(row["code"])
         text = refdata.data_file("cog-seats.tsv").read_text(encoding="utf-8")
-        self.cog_seats = {(r["kind"], r["code"]): r["chef_lieu_insee"]
-                          for r in csv.DictReader(io.StringIO(text), delimiter="\t")}
+        self.cog_seats = {
+            (r["kind"], r["code"]): r["chef_lieu_insee"] for r in csv.DictReader(io.StringIO(text), delimiter="\t")
+        }
 
     def country(self, cc: str) -> "_Country":
         c = self._countries.get(cc)
@@ -193,7 +312,7 @@ class _Country:
         self.lines = lines
         self._by_name: dict[str, list[str]] = defaultdict(list)
         for line in lines:
-            keys = line[line.rindex("\t") + 1:]
+            keys = line[line.rindex("\t") + 1 :]
             if not keys_ok:
                 f = line.split("\t")
                 keys = "|".join({fold(f[1])} | {fold(a) for a in f[9].split("|") if a})
@@ -332,8 +451,12 @@ def _resolve_foreign(name: str, base: str, country: str, divisions: frozenset[st
     if not key:
         return PlaceMatch(name, "unmatched", reason="no name")
     if any(key == g.strip() or key.startswith(g if g.endswith(" ") else g + " ") for g in _GROUPING):
-        return PlaceMatch(name, "unmatched", kind="grouping",
-                          reason="a grouping (intercommunality, syndicate, association): not one place")
+        return PlaceMatch(
+            name,
+            "unmatched",
+            kind="grouping",
+            reason="a grouping (intercommunality, syndicate, association): not one place",
+        )
     regional = _strip_form(key, _REGIONAL, _REGIONAL_SUFFIX)
     if regional:
         return _region(name, country, regional)
@@ -344,14 +467,29 @@ def _resolve_foreign(name: str, base: str, country: str, divisions: frozenset[st
     found = _lookup(country, cores)
     cands = _settle(found, divisions)
     if len(cands) == 1:
-        return PlaceMatch(name, "linked", cands[0], "municipality", "place", settled=len(found) > 1,
-                          reason="settled by a division the page names" if len(found) > 1 else None)
+        return PlaceMatch(
+            name,
+            "linked",
+            cands[0],
+            "municipality",
+            "place",
+            settled=len(found) > 1,
+            reason="settled by a division the page names" if len(found) > 1 else None,
+        )
     if cands:
-        return PlaceMatch(name, "ambiguous", kind="municipality",
-                          candidates=tuple(p.label() for p in sorted(cands, key=lambda p: p.geonames_id)),
-                          reason=f"{len(cands)} places of this name in {country}; the page does not say which")
-    return PlaceMatch(name, "unmatched", kind="municipality", reason=f"no place of this name in {country} "
-                      "(GeoNames places of 1,000+ inhabitants)")
+        return PlaceMatch(
+            name,
+            "ambiguous",
+            kind="municipality",
+            candidates=tuple(p.label() for p in sorted(cands, key=lambda p: p.geonames_id)),
+            reason=f"{len(cands)} places of this name in {country}; the page does not say which",
+        )
+    return PlaceMatch(
+        name,
+        "unmatched",
+        kind="municipality",
+        reason=f"no place of this name in {country} (GeoNames places of 1,000+ inhabitants)",
+    )
 
 
 def _region(name: str, country: str, cores: list[str]) -> PlaceMatch:
@@ -363,20 +501,42 @@ def _region(name: str, country: str, cores: list[str]) -> PlaceMatch:
             seats = idx.country(country).seats.get(codes[0], [])
             named = [p for p in seats if fold(p.name) == core] or seats
             if len(named) == 1:
-                return PlaceMatch(name, "placed", named[0], "region", "seat", division=codes[0],
-                                  reason="a first-level division, placed at its seat (approximation)")
-            return PlaceMatch(name, "unmatched", kind="region", division=codes[0],
-                              reason="a first-level division whose seat is not known")
+                return PlaceMatch(
+                    name,
+                    "placed",
+                    named[0],
+                    "region",
+                    "seat",
+                    division=codes[0],
+                    reason="a first-level division, placed at its seat (approximation)",
+                )
+            return PlaceMatch(
+                name,
+                "unmatched",
+                kind="region",
+                division=codes[0],
+                reason="a first-level division whose seat is not known",
+            )
     # Not a first-level division (a cercle, a département, a province of the second level):
     # placed at the town named like it, its seat, when there is exactly one.
     cands = _lookup(country, cores)
     if len(cands) == 1:
-        return PlaceMatch(name, "placed", cands[0], "region", "seat",
-                          reason="a division named like its seat, placed there (approximation)")
+        return PlaceMatch(
+            name,
+            "placed",
+            cands[0],
+            "region",
+            "seat",
+            reason="a division named like its seat, placed there (approximation)",
+        )
     if cands:
-        return PlaceMatch(name, "ambiguous", kind="region",
-                          candidates=tuple(p.label() for p in sorted(cands, key=lambda p: p.geonames_id)),
-                          reason=f"a division; {len(cands)} places of this name in {country} could be its seat")
+        return PlaceMatch(
+            name,
+            "ambiguous",
+            kind="region",
+            candidates=tuple(p.label() for p in sorted(cands, key=lambda p: p.geonames_id)),
+            reason=f"a division; {len(cands)} places of this name in {country} could be its seat",
+        )
     return PlaceMatch(name, "unmatched", kind="region", reason=f"a division with no known seat in {country}")
 
 
@@ -416,8 +576,11 @@ def _commune_place(insee: str) -> tuple[Place | None, bool]:
     if len(same) == 1:
         return same[0], True
     # GeoNames leaves the code off some places (Paris): name and département (région when no code).
-    by_name = [p for p in _municipal(idx.country(country).named(key))
-               if (p.insee[: len(dep)] == dep if p.insee else country != "FR" or p.admin1 == reg)]
+    by_name = [
+        p
+        for p in _municipal(idx.country(country).named(key))
+        if (p.insee[: len(dep)] == dep if p.insee else country != "FR" or p.admin1 == reg)
+    ]
     if len(by_name) == 1 and (not by_name[0].insee or by_name[0].insee == insee):
         return by_name[0], True
     seats = [p for p in by_code if p.feature_code.startswith(("PPLA", "PPLC"))]
@@ -437,9 +600,18 @@ def place_french(kind: str | None, code: str | None, siren: str | None = None, n
         p, exact = _commune_place(code)
         if p is None:
             return None
-        return PlaceMatch(name, "linked", p, kind, "place") if exact else PlaceMatch(
-            name, "placed", p, kind, "place", reason="placed at the GeoNames place that carries its INSEE code "
-            "under another name (a former commune)")
+        return (
+            PlaceMatch(name, "linked", p, kind, "place")
+            if exact
+            else PlaceMatch(
+                name,
+                "placed",
+                p,
+                kind,
+                "place",
+                reason="placed at the GeoNames place that carries its INSEE code under another name (a former commune)",
+            )
+        )
     if kind in ("departement", "region") and code:
         seat = idx.cog_seats.get((kind, code))
         p = _commune_place(seat)[0] if seat else None
@@ -456,6 +628,12 @@ def place_french(kind: str | None, code: str | None, siren: str | None = None, n
         for m in sorted(pool, key=lambda m: -(communes.get(m, ("", "", "", 0))[3])):
             p = _commune_place(m)[0]
             if p:
-                return PlaceMatch(name, "placed", p, kind, "main-commune",
-                                  reason="placed at its main commune (the COG data gives no seat)")
+                return PlaceMatch(
+                    name,
+                    "placed",
+                    p,
+                    kind,
+                    "main-commune",
+                    reason="placed at its main commune (the COG data gives no seat)",
+                )
     return None

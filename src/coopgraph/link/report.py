@@ -28,9 +28,14 @@ from ..rdf.namespaces import CG, DCTERMS, PROV, RDFS, SCHEMA, SKOS
 from . import cog, countries, wikidata
 
 KINDS = ("collectivite", "country", "place", "sdg", "theme", "wikidata")
-TITLES = {"collectivite": "French collectivités", "country": "Countries", "place": "Foreign places (GeoNames)",
-          "sdg": "ODD (UN SDG goals and targets)",
-          "theme": "Themes (DAC / SDG mappings)", "wikidata": "Wikidata"}
+TITLES = {
+    "collectivite": "French collectivités",
+    "country": "Countries",
+    "place": "Foreign places (GeoNames)",
+    "sdg": "ODD (UN SDG goals and targets)",
+    "theme": "Themes (DAC / SDG mappings)",
+    "wikidata": "Wikidata",
+}
 COLUMNS = ["kind", "status", "name", "link", "detail", "pages"]
 
 
@@ -56,8 +61,15 @@ class Report:
         return out
 
 
-P = {"cg": CG.base, "prov": PROV.base, "rdfs": RDFS.base, "skos": SKOS.base, "schema": SCHEMA.base,
-     "dcterms": DCTERMS.base, "igeo": "http://rdf.insee.fr/def/geo#"}
+P = {
+    "cg": CG.base,
+    "prov": PROV.base,
+    "rdfs": RDFS.base,
+    "skos": SKOS.base,
+    "schema": SCHEMA.base,
+    "dcterms": DCTERMS.base,
+    "igeo": "http://rdf.insee.fr/def/geo#",
+}
 PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in P.items())
 
 
@@ -72,26 +84,41 @@ def _v(row, name: str) -> str:
 
 def _collectivites(store) -> list[Row]:
     # Every page naming the node, as a partner or as a funder.
-    sols = _q(store, """
+    sols = _q(
+        store,
+        """
         SELECT ?c ?status ?kind ?insee ?siren ?pref ?label ?file WHERE {
           ?c cg:linkStatus ?status ; rdfs:label ?label .
           OPTIONAL { ?c cg:collectiviteKind ?kind } OPTIONAL { ?c igeo:codeINSEE ?insee }
           OPTIONAL { ?c cg:siren ?siren } OPTIONAL { ?c skos:prefLabel ?pref }
           OPTIONAL { { ?p cg:frenchPartner ?c } UNION { ?f schema:funder ?c ; schema:fundedItem ?p }
-                     ?p prov:wasDerivedFrom/cg:fileName ?file } }""")
+                     ?p prov:wasDerivedFrom/cg:fileName ?file } }""",
+    )
     nodes: dict[str, dict] = {}
     for s in sols:
-        n = nodes.setdefault(_v(s, "c"), {"status": _v(s, "status"), "kind": _v(s, "kind"), "insee": _v(s, "insee"),
-                                         "siren": _v(s, "siren"), "pref": _v(s, "pref"), "labels": set(),
-                                         "pages": set()})
+        n = nodes.setdefault(
+            _v(s, "c"),
+            {
+                "status": _v(s, "status"),
+                "kind": _v(s, "kind"),
+                "insee": _v(s, "insee"),
+                "siren": _v(s, "siren"),
+                "pref": _v(s, "pref"),
+                "labels": set(),
+                "pages": set(),
+            },
+        )
         n["labels"].add(_v(s, "label"))
         if _v(s, "file"):
             n["pages"].add(_v(s, "file"))
     # The French partners of each page, to resolve unlinked names again with their context.
     partners: dict[str, list[str]] = defaultdict(list)
-    for s in _q(store, """SELECT DISTINCT ?file ?label WHERE {
+    for s in _q(
+        store,
+        """SELECT DISTINCT ?file ?label WHERE {
                             ?p cg:frenchPartner ?c ; prov:wasDerivedFrom/cg:fileName ?file .
-                            ?c rdfs:label ?label }"""):
+                            ?c rdfs:label ?label }""",
+    ):
         partners[_v(s, "file")].append(_v(s, "label"))
     rows = []
     for iri, n in nodes.items():
@@ -115,12 +142,15 @@ def _collectivites(store) -> list[Row]:
 
 
 def _countries(store) -> list[Row]:
-    sols = _q(store, """
+    sols = _q(
+        store,
+        """
         SELECT ?country ?prov ?clabel ?written ?file WHERE {
           ?p cg:foreignPartner ?fc ; prov:wasDerivedFrom/cg:fileName ?file .
           ?fc cg:country ?country .
           OPTIONAL { ?country cg:provisional ?prov }
-          OPTIONAL { ?country skos:prefLabel ?clabel FILTER(LANG(?clabel) = "fr") } }""")
+          OPTIONAL { ?country skos:prefLabel ?clabel FILTER(LANG(?clabel) = "fr") } }""",
+    )
     by: dict[str, Row] = {}
     for s in sols:
         iri = _v(s, "country")
@@ -129,8 +159,13 @@ def _countries(store) -> list[Row]:
             label = _v(s, "clabel") or iri.rsplit("/", 1)[-1]
             if provisional or not iri.startswith(iris.EU_COUNTRY_BASE):
                 near = countries.suggest_countries(label)
-                by[iri] = Row("country", "unmatched", label, "",
-                              "not in the EU country table" + (f"; closest: {', '.join(near)}" if near else ""))
+                by[iri] = Row(
+                    "country",
+                    "unmatched",
+                    label,
+                    "",
+                    "not in the EU country table" + (f"; closest: {', '.join(near)}" if near else ""),
+                )
             else:
                 c = countries.resolve_country(iri.rsplit("/", 1)[-1])
                 codes = f"{c.alpha2}, {c.alpha3}" if c and c.alpha2 else iri.rsplit("/", 1)[-1]
@@ -142,14 +177,17 @@ def _countries(store) -> list[Row]:
 
 def _places(store) -> list[Row]:
     by: dict[str, Row] = {}
-    for s in _q(store, """
+    for s in _q(
+        store,
+        """
         SELECT ?fc ?label ?status ?gn ?gname ?placement ?note ?country ?file WHERE {
           ?p cg:foreignPartner ?fc ; prov:wasDerivedFrom/cg:fileName ?file .
           ?fc cg:placeStatus ?status ; rdfs:label ?label ; cg:country ?c .
           OPTIONAL { ?c skos:prefLabel ?country FILTER(LANG(?country) = "fr") }
           OPTIONAL { ?fc skos:exactMatch|cg:placedAt ?gn FILTER(STRSTARTS(STR(?gn), "https://sws.geonames.org/"))
                      OPTIONAL { ?gn <https://www.geonames.org/ontology#name> ?gname } }
-          OPTIONAL { ?fc cg:placement ?placement } OPTIONAL { ?fc cg:placeNote ?note } }"""):
+          OPTIONAL { ?fc cg:placement ?placement } OPTIONAL { ?fc cg:placeNote ?note } }""",
+    ):
         iri = _v(s, "fc")
         status = _v(s, "status")
         row = by.get(iri)
@@ -157,8 +195,9 @@ def _places(store) -> list[Row]:
         if row is None or _RANK[status] < _RANK[row.status]:
             name = _v(s, "label") + (f" ({_v(s, 'country')})" if _v(s, "country") else "")
             if status in ("linked", "placed"):
-                detail = _v(s, "gname") + (" — the point of its seat, an approximation"
-                                           if _v(s, "placement") == "seat" else "")
+                detail = _v(s, "gname") + (
+                    " — the point of its seat, an approximation" if _v(s, "placement") == "seat" else ""
+                )
             else:
                 detail = _v(s, "note")
             row = by[iri] = Row("place", status, name, _v(s, "gn"), detail, row.pages if row else [])
@@ -172,21 +211,27 @@ _RANK = {"linked": 2, "placed": 3, "ambiguous": 0, "unmatched": 1}
 
 def _sdg(store) -> list[Row]:
     by: dict[tuple[str, str], Row] = {}
-    for s in _q(store, """
+    for s in _q(
+        store,
+        """
         SELECT ?what ?x ?label ?file WHERE {
           ?p prov:wasDerivedFrom/cg:fileName ?file .
           { ?p cg:sdgTarget ?x BIND("target" AS ?what) } UNION { ?p cg:sdgGoal ?x BIND("goal" AS ?what) }
           UNION { ?p cg:unlinkedSdgCode ?x BIND("unlinked" AS ?what) }
-          OPTIONAL { ?x skos:prefLabel ?label FILTER(LANG(?label) = "fr") } }"""):
+          OPTIONAL { ?x skos:prefLabel ?label FILTER(LANG(?label) = "fr") } }""",
+    ):
         what, x = _v(s, "what"), _v(s, "x")
         if what == "unlinked":
-            row = by.setdefault((what, x), Row("sdg", "unmatched", f"ODD {x}", "",
-                                               "no such goal or target in the UN SDG KOS"))
+            row = by.setdefault(
+                (what, x), Row("sdg", "unmatched", f"ODD {x}", "", "no such goal or target in the UN SDG KOS")
+            )
         else:
             code = x.removeprefix(iris.SDG_BASE)
             label = _v(s, "label")
-            row = by.setdefault((what, x), Row("sdg", "linked", f"ODD {code}", x,
-                                               f"{what}: {label[:90]}" + ("…" if len(label) > 90 else "")))
+            row = by.setdefault(
+                (what, x),
+                Row("sdg", "linked", f"ODD {code}", x, f"{what}: {label[:90]}" + ("…" if len(label) > 90 else "")),
+            )
         if _v(s, "file") not in row.pages:
             row.pages.append(_v(s, "file"))
 
@@ -199,12 +244,15 @@ def _sdg(store) -> list[Row]:
 
 def _themes(store) -> list[Row]:
     by: dict[str, Row] = {}
-    for s in _q(store, """
+    for s in _q(
+        store,
+        """
         SELECT ?t ?label ?prov ?rel ?m ?file WHERE {
           ?p dcterms:subject ?t ; prov:wasDerivedFrom/cg:fileName ?file .
           FILTER(STRSTARTS(STR(?t), "https://w3id.org/coopgraph/id/theme/"))
           OPTIONAL { ?t skos:prefLabel ?label } OPTIONAL { ?t cg:provisional ?prov }
-          OPTIONAL { ?t ?rel ?m FILTER(?rel IN (skos:closeMatch, skos:relatedMatch)) } }"""):
+          OPTIONAL { ?t ?rel ?m FILTER(?rel IN (skos:closeMatch, skos:relatedMatch)) } }""",
+    ):
         t = _v(s, "t")
         row = by.setdefault(t, Row("theme", "unmapped", _v(s, "label"), t, ""))
         if _v(s, "m"):
@@ -236,9 +284,15 @@ def _wikidata(store) -> tuple[list[Row], bool]:
         if t.node in found:
             rows.append(Row("wikidata", "linked", name, found[t.node], f"{t.node}"))
         else:
-            rows.append(Row("wikidata", "unmatched" if ran else "not looked up", name, "",
-                            "no single current Wikidata item with this code" if ran
-                            else "run 'coopgraph link --wikidata'"))
+            rows.append(
+                Row(
+                    "wikidata",
+                    "unmatched" if ran else "not looked up",
+                    name,
+                    "",
+                    "no single current Wikidata item with this code" if ran else "run 'coopgraph link --wikidata'",
+                )
+            )
     return sorted(rows, key=lambda r: (r.status == "linked", r.name)), ran
 
 

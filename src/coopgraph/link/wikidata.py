@@ -92,7 +92,7 @@ def targets(store) -> list[Target]:
             }} GROUP BY ?country"""
     for r in store.query(q):
         iri = r["country"].value
-        eu = iri[len(iris.EU_COUNTRY_BASE):]
+        eu = iri[len(iris.EU_COUNTRY_BASE) :]
         iso = _EU_TO_ISO.get(eu, eu)
         if KEYS["country"][1].match(iso):
             out.setdefault(("country", iri), Target(iri, "country", iso, r["label"].value if r["label"] else eu))
@@ -138,14 +138,24 @@ def _literal(code: str) -> str:
 
 def build_query(prop: str, codes: Iterable[str]) -> str:
     values = " ".join(_literal(c) for c in codes)
-    return (f"SELECT ?code ?item WHERE {{\n  VALUES ?code {{ {values} }}\n"
-            f"  ?item <{WDT}{prop}> ?code .\n"
-            f"  FILTER NOT EXISTS {{ ?item <{WDT}{DISSOLVED}> ?end }}\n}}")
+    return (
+        f"SELECT ?code ?item WHERE {{\n  VALUES ?code {{ {values} }}\n"
+        f"  ?item <{WDT}{prop}> ?code .\n"
+        f"  FILTER NOT EXISTS {{ ?item <{WDT}{DISSOLVED}> ?end }}\n}}"
+    )
 
 
 class Client:
-    def __init__(self, endpoint: str = DEFAULT_ENDPOINT, *, batch_size: int = 100, delay: float = 1.0,
-                 timeout: float = 60.0, retries: int = 3, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        endpoint: str = DEFAULT_ENDPOINT,
+        *,
+        batch_size: int = 100,
+        delay: float = 1.0,
+        timeout: float = 60.0,
+        retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.endpoint = endpoint
         self.batch_size = batch_size
         self.delay = delay
@@ -184,13 +194,15 @@ class Client:
                 # Too many requests / temporarily unavailable: wait as asked, then try again.
                 if e.code in (429, 502, 503, 504) and attempt < self.retries:
                     retry_after = e.headers.get("Retry-After") if e.headers else None
-                    self.sleep(min(float(retry_after), 120.0) if retry_after and retry_after.isdigit()
-                               else 5.0 * attempt)
+                    self.sleep(
+                        min(float(retry_after), 120.0) if retry_after and retry_after.isdigit() else 5.0 * attempt
+                    )
                     continue
                 raise WikidataError(f"the SPARQL endpoint {self.endpoint} answered HTTP {e.code} {e.reason}") from None
             except SPARQLWrapperException as e:
-                raise WikidataError(f"the SPARQL endpoint {self.endpoint} refused the query: "
-                                    f"{str(e).splitlines()[0]}") from None
+                raise WikidataError(
+                    f"the SPARQL endpoint {self.endpoint} refused the query: {str(e).splitlines()[0]}"
+                ) from None
             except (urllib.error.URLError, OSError, ValueError) as e:
                 reason = getattr(e, "reason", None) or e
                 raise WikidataError(f"cannot reach the SPARQL endpoint {self.endpoint}: {reason}") from None
@@ -199,7 +211,7 @@ class Client:
         found: dict[str, list[str]] = {c: [] for c in codes}
         for b in data["results"].get("bindings", []):
             code, item = b.get("code", {}).get("value"), b.get("item", {}).get("value", "")
-            qid = item[len(iris.WIKIDATA_ENTITY):] if item.startswith(iris.WIKIDATA_ENTITY) else ""
+            qid = item[len(iris.WIKIDATA_ENTITY) :] if item.startswith(iris.WIKIDATA_ENTITY) else ""
             if code in found and _QID.match(qid) and qid not in found[code]:
                 found[code].append(qid)
         return {c: sorted(q, key=lambda x: int(x[1:])) for c, q in found.items()}
@@ -208,8 +220,14 @@ class Client:
 # -- the run ----------------------------------------------------------------------------------
 
 
-def find_links(store, client: Client, cache: Cache | None, *, refresh: bool = False,
-               on_batch: Callable[[int, int], None] | None = None) -> Outcome:
+def find_links(
+    store,
+    client: Client,
+    cache: Cache | None,
+    *,
+    refresh: bool = False,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> Outcome:
     """Look up every target; answers go to the cache as they come (a cache is not the graph)."""
     todo = targets(store)
     out = Outcome()
@@ -225,8 +243,11 @@ def find_links(store, client: Client, cache: Cache | None, *, refresh: bool = Fa
             out.cached += 1
         elif t.code not in by_prop.setdefault(prop, []):
             by_prop[prop].append(t.code)
-    batches = [(prop, codes[i:i + client.batch_size]) for prop, codes in sorted(by_prop.items())
-               for i in range(0, len(codes), client.batch_size)]
+    batches = [
+        (prop, codes[i : i + client.batch_size])
+        for prop, codes in sorted(by_prop.items())
+        for i in range(0, len(codes), client.batch_size)
+    ]
     try:
         for n, (prop, codes) in enumerate(batches, start=1):
             got = client.ask(prop, codes)
@@ -255,8 +276,10 @@ def link_quads(outcome: Outcome, endpoint: str, when: str) -> tuple[list[Quad], 
     g = NamedNode(iris.G_LINKS)
     links = [Quad(NamedNode(t.node), KEYS[t.kind][2], NamedNode(iris.wikidata(qid)), g) for t, qid in outcome.linked]
     meta = NamedNode(iris.G_META)
-    about = [Quad(g, DCTERMS.source, Literal(endpoint), meta),
-             Quad(g, DCTERMS.modified, Literal(when, datatype=XSD.dateTime), meta)]
+    about = [
+        Quad(g, DCTERMS.source, Literal(endpoint), meta),
+        Quad(g, DCTERMS.modified, Literal(when, datatype=XSD.dateTime), meta),
+    ]
     return links, about
 
 

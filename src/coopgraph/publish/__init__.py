@@ -90,8 +90,11 @@ def _shapes() -> bytes | None:
     from pyoxigraph import parse
 
     folder = resources.shapes_dir()
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name) \
-        if folder.is_dir() else []
+    files = (
+        sorted((f for f in folder.iterdir() if f.name.endswith(".ttl")), key=lambda f: f.name)
+        if folder.is_dir()
+        else []
+    )
     if not files:
         return None
     parts = []
@@ -132,18 +135,34 @@ def _exports(store, outdir: Path, opts: Options) -> list[FileInfo]:
         when = None
     when = when or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
     out: list[FileInfo] = []
-    f = FileInfo(IATI_FILE, "iati", "Activités IATI 2.03 (XML)", "IATI 2.03 activities (XML)",
-                 "One IATI 2.03 iati-activity per partnership (funders, partners, countries, DAC sectors, SDG "
-                 "tags, each funding row as an incoming-funds transaction in EUR), valid against the IATI 2.03 "
-                 "activities schema; no personal data.", "application/xml", "XML", conforms_to=IATI_STANDARD)
+    f = FileInfo(
+        IATI_FILE,
+        "iati",
+        "Activités IATI 2.03 (XML)",
+        "IATI 2.03 activities (XML)",
+        "One IATI 2.03 iati-activity per partnership (funders, partners, countries, DAC sectors, SDG "
+        "tags, each funding row as an incoming-funds transaction in EUR), valid against the IATI 2.03 "
+        "activities schema; no personal data.",
+        "application/xml",
+        "XML",
+        conforms_to=IATI_STANDARD,
+    )
     with open(outdir / f.name, "w", encoding="utf-8", newline="\n") as x:
         iati.write_iati(snap, x, generated=when)
     out.append(_finish(outdir / f.name, f))
-    f = FileInfo(TABLES_FILE, "tables", "Tables CSV et Data Package (zip)", "CSV tables and Data Package (zip)",
-                 "Tidy CSV tables (partnerships, collectivites, partnership_collectivites, funders, fundings, "
-                 "partnership_themes, partnership_sdg_targets) linked by identifier columns, with a Frictionless "
-                 "datapackage.json describing them; no personal data.", "text/csv", "CSV",
-                 conforms_to=FRICTIONLESS_TDP, package_format="application/zip")
+    f = FileInfo(
+        TABLES_FILE,
+        "tables",
+        "Tables CSV et Data Package (zip)",
+        "CSV tables and Data Package (zip)",
+        "Tidy CSV tables (partnerships, collectivites, partnership_collectivites, funders, fundings, "
+        "partnership_themes, partnership_sdg_targets) linked by identifier columns, with a Frictionless "
+        "datapackage.json describing them; no personal data.",
+        "text/csv",
+        "CSV",
+        conforms_to=FRICTIONLESS_TDP,
+        package_format="application/zip",
+    )
     iri, label = opts.licence_iri_label()
     name = next((k for k, (i, _) in describe.LICENCES.items() if i == iri), "other")
     tables.write_tables_zip(snap, outdir / f.name, licence=(name, iri, label), created=when)
@@ -193,8 +212,13 @@ class _Worker:
         env = dict(os.environ)
         here = str(Path(__file__).resolve().parents[2])  # the folder holding this coopgraph package
         env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
-        self.proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(pickle.dumps((str(store.path), None if outdir is None else str(outdir), opts)))
@@ -267,32 +291,58 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     t = lap("read and sort", t)
 
     files: list[FileInfo] = []
-    nt_info = FileInfo("coopgraph.nt.gz", "nt", "Graphe complet, N-Triples compressé (gzip)",
-                       "Whole graph, N-Triples, gzip", "The whole open graph as sorted N-Triples, gzip-compressed: "
-                       "for bulk loaders.", "application/n-triples", "RDF_N_TRIPLES", gzip=True)
+    nt_info = FileInfo(
+        "coopgraph.nt.gz",
+        "nt",
+        "Graphe complet, N-Triples compressé (gzip)",
+        "Whole graph, N-Triples, gzip",
+        "The whole open graph as sorted N-Triples, gzip-compressed: for bulk loaders.",
+        "application/n-triples",
+        "RDF_N_TRIPLES",
+        gzip=True,
+    )
     # zlib and hashlib release the GIL: the gzip file is written while Turtle and JSON-LD are made.
     gz = threading.Thread(target=_write_gzip, args=(nt, outdir / nt_info.name, nt_info))
     gz.start()
     files.append(nt_info)
 
-    f = FileInfo("coopgraph.ttl", "ttl", "Graphe complet, Turtle", "Whole graph, Turtle",
-                 "The whole open graph in Turtle with prefixes, subjects in sorted order.",
-                 "text/turtle", "RDF_TURTLE")
+    f = FileInfo(
+        "coopgraph.ttl",
+        "ttl",
+        "Graphe complet, Turtle",
+        "Whole graph, Turtle",
+        "The whole open graph in Turtle with prefixes, subjects in sorted order.",
+        "text/turtle",
+        "RDF_TURTLE",
+    )
     dumps.write_turtle(nt, outdir / f.name)
     files.append(_finish(outdir / f.name, f))
     t = lap("Turtle", t)
 
-    f = FileInfo("coopgraph.jsonld", "jsonld", "Graphe complet, JSON-LD", "Whole graph, JSON-LD",
-                 "The whole open graph as compact JSON-LD, one object per resource; its context is "
-                 "context.jsonld.", "application/ld+json", "JSON_LD")
+    f = FileInfo(
+        "coopgraph.jsonld",
+        "jsonld",
+        "Graphe complet, JSON-LD",
+        "Whole graph, JSON-LD",
+        "The whole open graph as compact JSON-LD, one object per resource; its context is context.jsonld.",
+        "application/ld+json",
+        "JSON_LD",
+    )
     line_stats = dumps.LineStats(iris.ID, figures.TARGETS)
     dumps.write_jsonld(lines, outdir / f.name, "context.jsonld", stats=line_stats)
     files.append(_finish(outdir / f.name, f))
-    ctx = FileInfo("context.jsonld", "context", "Contexte JSON-LD", "JSON-LD context",
-                   "The JSON-LD context of coopgraph.jsonld: the prefixes of the Turtle files.",
-                   "application/ld+json", "JSON_LD")
-    (outdir / ctx.name).write_text(json.dumps(dumps.context_document(), ensure_ascii=False, indent=1) + "\n",
-                                   encoding="utf-8")
+    ctx = FileInfo(
+        "context.jsonld",
+        "context",
+        "Contexte JSON-LD",
+        "JSON-LD context",
+        "The JSON-LD context of coopgraph.jsonld: the prefixes of the Turtle files.",
+        "application/ld+json",
+        "JSON_LD",
+    )
+    (outdir / ctx.name).write_text(
+        json.dumps(dumps.context_document(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     files.append(_finish(outdir / ctx.name, ctx))
     t = lap("JSON-LD", t)
 
@@ -306,21 +356,41 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     t = lap("figures (wait)", t)
 
     ontology_ttl = resources.ontology_file("coopgraph.ttl").read_bytes()
-    f = FileInfo("ontology.ttl", "ontology", "Ontologie coopgraph (OWL)", "coopgraph ontology (OWL)",
-                 "The coopgraph ontology: classes and properties of the graph.", "text/turtle", "RDF_TURTLE")
+    f = FileInfo(
+        "ontology.ttl",
+        "ontology",
+        "Ontologie coopgraph (OWL)",
+        "coopgraph ontology (OWL)",
+        "The coopgraph ontology: classes and properties of the graph.",
+        "text/turtle",
+        "RDF_TURTLE",
+    )
     (outdir / f.name).write_bytes(ontology_ttl)
     files.append(_finish(outdir / f.name, f))
     schemes_ttl = _schemes(store)
-    f = FileInfo("schemes.ttl", "schemes", "Thématiques, statuts et formes (SKOS)",
-                 "Themes, statuses and forms (SKOS)", "The SKOS concept schemes: the Atlas's themes of "
-                 "intervention, partnership statuses and forms, with concepts first seen in pages.",
-                 "text/turtle", "RDF_TURTLE")
+    f = FileInfo(
+        "schemes.ttl",
+        "schemes",
+        "Thématiques, statuts et formes (SKOS)",
+        "Themes, statuses and forms (SKOS)",
+        "The SKOS concept schemes: the Atlas's themes of "
+        "intervention, partnership statuses and forms, with concepts first seen in pages.",
+        "text/turtle",
+        "RDF_TURTLE",
+    )
     (outdir / f.name).write_bytes(schemes_ttl)
     files.append(_finish(outdir / f.name, f))
     shapes = _shapes()
     if shapes is not None:
-        f = FileInfo("shapes.ttl", "shapes", "Formes SHACL", "SHACL shapes",
-                     "The SHACL shapes the graph is validated with.", "text/turtle", "RDF_TURTLE")
+        f = FileInfo(
+            "shapes.ttl",
+            "shapes",
+            "Formes SHACL",
+            "SHACL shapes",
+            "The SHACL shapes the graph is validated with.",
+            "text/turtle",
+            "RDF_TURTLE",
+        )
         (outdir / f.name).write_bytes(shapes)
         files.append(_finish(outdir / f.name, f))
     elif (outdir / "shapes.ttl").exists():
@@ -335,18 +405,33 @@ def publish(store, outdir: Path, opts: Options) -> Result:
 
     if opts.include_personal:
         plines = dumps.sorted_lines(store, personal_only=True)
-        f = FileInfo(PERSONAL_FILE, "personal", "DONNÉES PERSONNELLES : contacts et volontaires (N-Triples, gzip)",
-                     "PERSONAL DATA: contacts and volunteers (N-Triples, gzip)",
-                     "PERSONAL DATA (GDPR): names, job titles and e-mail addresses of contacts and volunteers, "
-                     "kept apart from the open graph. Published only because it was asked for explicitly.",
-                     "application/n-triples", "RDF_N_TRIPLES", gzip=True, personal=True)
+        f = FileInfo(
+            PERSONAL_FILE,
+            "personal",
+            "DONNÉES PERSONNELLES : contacts et volontaires (N-Triples, gzip)",
+            "PERSONAL DATA: contacts and volunteers (N-Triples, gzip)",
+            "PERSONAL DATA (GDPR): names, job titles and e-mail addresses of contacts and volunteers, "
+            "kept apart from the open graph. Published only because it was asked for explicitly.",
+            "application/n-triples",
+            "RDF_N_TRIPLES",
+            gzip=True,
+            personal=True,
+        )
         dumps.write_gzip(dumps.ntriples_bytes(plines), outdir / f.name)
         files.append(_finish(outdir / f.name, f))
     t = lap("ontology, schemes, shapes", t)
 
     lic_label = opts.licence_iri_label()[1]
-    f = FileInfo("ontology.html", "ontology-doc", "Documentation de l'ontologie", "Ontology documentation",
-                 "", "text/html", "HTML", distribution=False)
+    f = FileInfo(
+        "ontology.html",
+        "ontology-doc",
+        "Documentation de l'ontologie",
+        "Ontology documentation",
+        "",
+        "text/html",
+        "HTML",
+        distribution=False,
+    )
     (outdir / f.name).write_text(pages.ontology_page(ontology_ttl, schemes_ttl, lic_label), encoding="utf-8")
     files.append(_finish(outdir / f.name, f))
 
@@ -356,8 +441,9 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     ttl = describe.to_turtle(description)
     problems = describe.check_dcat_ap(ttl)
     if problems:
-        raise PublishError("the dataset description does not conform to DCAT-AP 3.0.0:\n  "
-                           + "\n  ".join(problems[:40]))
+        raise PublishError(
+            "the dataset description does not conform to DCAT-AP 3.0.0:\n  " + "\n  ".join(problems[:40])
+        )
     (outdir / "dataset.ttl").write_bytes(ttl)
     (outdir / "dataset.rdf").write_bytes(describe.to_rdfxml(description))
     t = lap("description (DCAT-AP check)", t)
@@ -370,8 +456,16 @@ def publish(store, outdir: Path, opts: Options) -> Result:
     return Result(outdir, files, fig, timings, removed)
 
 
-MAP_STATIC = ("d3.min.js", "topojson-client.min.js", "world-110m.js", "france-50m.js", "coopgraph-map.js",
-              "LICENSE-d3", "LICENSE-topojson-client", "LICENSE-world-atlas")
+MAP_STATIC = (
+    "d3.min.js",
+    "topojson-client.min.js",
+    "world-110m.js",
+    "france-50m.js",
+    "coopgraph-map.js",
+    "LICENSE-d3",
+    "LICENSE-topojson-client",
+    "LICENSE-world-atlas",
+)
 
 
 def write_map(store, mapdir: Path) -> None:

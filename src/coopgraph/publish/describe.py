@@ -28,15 +28,23 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
-DESCRIPTION_PREFIXES = {**PREFIXES, "spdx": SPDX, "dcatap": "http://data.europa.eu/r5r/",
-                        "eu-filetype": EU + "file-type/", "eu-theme": EU + "data-theme/",
-                        "eu-language": EU + "language/", "eu-frequency": EU + "frequency/"}
+DESCRIPTION_PREFIXES = {
+    **PREFIXES,
+    "spdx": SPDX,
+    "dcatap": "http://data.europa.eu/r5r/",
+    "eu-filetype": EU + "file-type/",
+    "eu-theme": EU + "data-theme/",
+    "eu-language": EU + "language/",
+    "eu-frequency": EU + "frequency/",
+}
 for _k in ("sdg", "cgid"):
     DESCRIPTION_PREFIXES.pop(_k, None)
 
 LICENCES = {
-    "etalab-2.0": ("https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-                   "Licence Ouverte / Open Licence version 2.0 (Etalab)"),
+    "etalab-2.0": (
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "Licence Ouverte / Open Licence version 2.0 (Etalab)",
+    ),
     "odbl-1.0": ("https://opendatacommons.org/licenses/odbl/1-0/", "Open Database License (ODbL) 1.0"),
     "cc-by-4.0": ("https://creativecommons.org/licenses/by/4.0/", "Creative Commons Attribution 4.0"),
     "cc0-1.0": ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0"),
@@ -44,29 +52,35 @@ LICENCES = {
 DEFAULT_LICENCE = "etalab-2.0"
 DEFAULT_BASE_URL = "https://w3id.org/coopgraph/dataset/"
 
-TITLE = {"fr": "Atlas français de la coopération décentralisée — graphe de connaissances coopgraph",
-         "en": "French decentralised cooperation Atlas — coopgraph knowledge graph"}
+TITLE = {
+    "fr": "Atlas français de la coopération décentralisée — graphe de connaissances coopgraph",
+    "en": "French decentralised cooperation Atlas — coopgraph knowledge graph",
+}
 DESCRIPTION = {
-    "fr": ("Les partenariats de coopération décentralisée des collectivités territoriales françaises, "
-           "lus dans les pages de l'Atlas français de la coopération décentralisée (ministère de l'Europe "
-           "et des Affaires étrangères) et publiés en données liées : collectivités françaises (codes INSEE "
-           "et SIREN), partenaires étrangers et leurs pays (table des pays de l'Office des publications de "
-           "l'UE), thématiques, cibles des objectifs de développement durable (SKOS des ODD des Nations "
-           "unies), financeurs et montants. Sans données personnelles (contacts, courriels, volontaires)."),
-    "en": ("Decentralised cooperation partnerships of French local authorities, read from the pages of the "
-           "French Atlas of decentralised cooperation (Ministry for Europe and Foreign Affairs) and published "
-           "as linked data: French local authorities (INSEE and SIREN codes), foreign partners and their "
-           "countries (EU Publications Office country table), themes, Sustainable Development Goal targets "
-           "(UN SDG KOS), funders and amounts. No personal data (contacts, e-mail addresses, volunteers)."),
+    "fr": (
+        "Les partenariats de coopération décentralisée des collectivités territoriales françaises, "
+        "lus dans les pages de l'Atlas français de la coopération décentralisée (ministère de l'Europe "
+        "et des Affaires étrangères) et publiés en données liées : collectivités françaises (codes INSEE "
+        "et SIREN), partenaires étrangers et leurs pays (table des pays de l'Office des publications de "
+        "l'UE), thématiques, cibles des objectifs de développement durable (SKOS des ODD des Nations "
+        "unies), financeurs et montants. Sans données personnelles (contacts, courriels, volontaires)."
+    ),
+    "en": (
+        "Decentralised cooperation partnerships of French local authorities, read from the pages of the "
+        "French Atlas of decentralised cooperation (Ministry for Europe and Foreign Affairs) and published "
+        "as linked data: French local authorities (INSEE and SIREN codes), foreign partners and their "
+        "countries (EU Publications Office country table), themes, Sustainable Development Goal targets "
+        "(UN SDG KOS), funders and amounts. No personal data (contacts, e-mail addresses, volunteers)."
+    ),
 }
 # External datasets the graph links to (VoID linkset targets).
 TARGET_INFO = {
-    "insee": ("Code officiel géographique et répertoire SIRENE (INSEE)",
-              "https://www.insee.fr/fr/information/2560452"),
-    "eu-countries": ("EU Publications Office — Countries and territories authority table",
-                     EU + "country"),
-    "un-sdg": ("UN Sustainable Development Goals Knowledge Organization System (SDG KOS)",
-               "http://metadata.un.org/sdg/"),
+    "insee": ("Code officiel géographique et répertoire SIRENE (INSEE)", "https://www.insee.fr/fr/information/2560452"),
+    "eu-countries": ("EU Publications Office — Countries and territories authority table", EU + "country"),
+    "un-sdg": (
+        "UN Sustainable Development Goals Knowledge Organization System (SDG KOS)",
+        "http://metadata.un.org/sdg/",
+    ),
     "wikidata": ("Wikidata", "https://www.wikidata.org/"),
     "geonames": ("GeoNames", "https://www.geonames.org/"),
 }
@@ -75,6 +89,7 @@ TARGET_INFO = {
 @dataclass
 class FileInfo:
     """One published file."""
+
     name: str
     key: str  # fragment id of its distribution node
     title_fr: str
@@ -164,10 +179,15 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
     # Dataset (DCAT-AP) = void:Dataset.
     g.typed(ds, DCAT + "Dataset", VOID + "Dataset")
     g.lit(ds, DCT + "identifier", base + "#dataset")
-    synthetic = {"fr": f" ATTENTION : {fig.synthetic} partenariat(s) viennent de pages synthétiques "
-                       "(tests de performance), pas de données réelles.",
-                 "en": f" WARNING: {fig.synthetic} partnership(s) come from synthetic pages (benchmarks), "
-                       "not real data."} if fig.synthetic else {"fr": "", "en": ""}
+    synthetic = (
+        {
+            "fr": f" ATTENTION : {fig.synthetic} partenariat(s) viennent de pages synthétiques "
+            "(tests de performance), pas de données réelles.",
+            "en": f" WARNING: {fig.synthetic} partnership(s) come from synthetic pages (benchmarks), not real data.",
+        }
+        if fig.synthetic
+        else {"fr": "", "en": ""}
+    )
     for code in ("fr", "en"):
         g.lit(ds, DCT + "title", TITLE[code], lang=code)
         g.lit(ds, DCT + "description", DESCRIPTION[code] + synthetic[code], lang=code)
@@ -181,17 +201,25 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
     freq = EU + "frequency/IRREG"
     g.add(ds, DCT + "accrualPeriodicity", freq)
     g.typed(freq, DCT + "Frequency")
-    for code, fr, en in (("GOVE", "Gouvernement et secteur public", "Government and public sector"),
-                         ("INTR", "Questions internationales", "International issues")):
+    for code, fr, en in (
+        ("GOVE", "Gouvernement et secteur public", "Government and public sector"),
+        ("INTR", "Questions internationales", "International issues"),
+    ):
         theme = EU + "data-theme/" + code
         g.add(ds, DCAT + "theme", theme)
         g.typed(theme, SKOS + "Concept")
         g.lit(theme, SKOS + "prefLabel", fr, lang="fr")
         g.lit(theme, SKOS + "prefLabel", en, lang="en")
-    for kw, code in (("coopération décentralisée", "fr"), ("collectivités territoriales", "fr"),
-                     ("aide publique au développement", "fr"), ("objectifs de développement durable", "fr"),
-                     ("decentralised cooperation", "en"), ("local authorities", "en"),
-                     ("sustainable development goals", "en"), ("linked data", "en")):
+    for kw, code in (
+        ("coopération décentralisée", "fr"),
+        ("collectivités territoriales", "fr"),
+        ("aide publique au développement", "fr"),
+        ("objectifs de développement durable", "fr"),
+        ("decentralised cooperation", "en"),
+        ("local authorities", "en"),
+        ("sustainable development goals", "en"),
+        ("linked data", "en"),
+    ):
         g.lit(ds, DCAT + "keyword", kw, lang=code)
     for _, label, _n in fig.themes:
         g.lit(ds, DCAT + "keyword", label, lang="fr")
@@ -251,10 +279,20 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
             rights = base + "#personal-data-rights"
             g.add(d, DCT + "rights", rights)
             g.typed(rights, DCT + "RightsStatement")
-            g.lit(rights, RDFS + "label", "Données personnelles (RGPD) : noms, fonctions et courriels de "
-                  "contacts et de volontaires. À ne pas republier sans base légale.", lang="fr")
-            g.lit(rights, RDFS + "label", "Personal data (GDPR): names, job titles and e-mail addresses of "
-                  "contacts and volunteers. Do not republish without a legal basis.", lang="en")
+            g.lit(
+                rights,
+                RDFS + "label",
+                "Données personnelles (RGPD) : noms, fonctions et courriels de "
+                "contacts et de volontaires. À ne pas republier sans base légale.",
+                lang="fr",
+            )
+            g.lit(
+                rights,
+                RDFS + "label",
+                "Personal data (GDPR): names, job titles and e-mail addresses of "
+                "contacts and volunteers. Do not republish without a legal basis.",
+                lang="en",
+            )
         if f.key in ("nt", "ttl"):
             g.add(ds, VOID + "dataDump", url)
 
@@ -264,10 +302,17 @@ def build(opts: Options, fig: Figures, files: list[FileInfo], sample: str | None
     g.lit(ds, VOID + "classes", len(fig.classes), dtype=XSD + "integer")
     g.lit(ds, VOID + "uriSpace", iris.ID)
     g.add(ds, VOID + "vocabulary", iris.ONTOLOGY)
-    for v in ("http://schema.org/", "http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#",
-              "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", "http://rdf.insee.fr/def/geo#",
-              "http://www.w3.org/2003/01/geo/wgs84_pos#", "http://www.opengis.net/ont/geosparql#",
-              "https://www.geonames.org/ontology#"):
+    for v in (
+        "http://schema.org/",
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/prov#",
+        "http://rdf.insee.fr/def/geo#",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "http://www.opengis.net/ont/geosparql#",
+        "https://www.geonames.org/ontology#",
+    ):
         g.add(ds, VOID + "vocabulary", v)
     for fmt in ("Turtle", "N-Triples", "JSON-LD"):
         g.add(ds, VOID + "feature", "http://www.w3.org/ns/formats/" + fmt)
@@ -304,7 +349,9 @@ def _local(iri: str) -> str:
 
 
 def to_turtle(triples: list[Triple]) -> bytes:
-    ordered = sorted(set(triples), key=lambda t: (str(t.subject), t.predicate.value != RDF + "type", str(t.predicate), str(t.object)))
+    ordered = sorted(
+        set(triples), key=lambda t: (str(t.subject), t.predicate.value != RDF + "type", str(t.predicate), str(t.object))
+    )
     return serialize(ordered, format=RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES) or b""
 
 
@@ -328,8 +375,7 @@ def check_dcat_ap(turtle: bytes) -> list[str]:
     folder = resources.files("coopgraph.data") / "dcat-ap"
     for name in ("dcat-ap-3.0.0-shapes.ttl", "dcat-ap-3.0.0-range.ttl"):
         shapes.parse(data=folder.joinpath(name).read_bytes(), format="turtle")
-    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                              allow_warnings=True)
+    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     if conforms:
         return []
     return [line for line in text.splitlines() if line.strip()]

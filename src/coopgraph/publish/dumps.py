@@ -42,8 +42,10 @@ def ntriples_bytes(lines: list[bytes]) -> bytes:
 
 def write_gzip(data: bytes, path: Path, level: int = 6) -> None:
     # mtime=0 and no file name in the header: the same bytes in, the same bytes out.
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                                compresslevel=level) as gz:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as gz,
+    ):
         gz.write(data)
 
 
@@ -60,6 +62,7 @@ def write_turtle(nt: bytes, path: Path, prefixes: dict[str, str] = TURTLE_PREFIX
 
 
 # -- JSON-LD -------------------------------------------------------------------------------------
+
 
 def context_document(prefixes: dict[str, str] = PREFIXES) -> dict:
     """The published JSON-LD context: the same prefixes as the Turtle, so keys read the same."""
@@ -79,8 +82,8 @@ class Compactor:
         """A JSON string (quotes included)."""
         if value.startswith(self._first):
             for prefix, base in self._items:
-                if value.startswith(base) and len(value) > len(base) and not value[len(base):].startswith(b"//"):
-                    return b'"' + prefix + b":" + value[len(base):] + b'"'
+                if value.startswith(base) and len(value) > len(base) and not value[len(base) :].startswith(b"//"):
+                    return b'"' + prefix + b":" + value[len(base) :] + b'"'
         return b'"' + value + b'"'
 
     def vocab(self, value: bytes) -> bytes:
@@ -114,8 +117,13 @@ class LineStats:
 RDF_TYPE_B = RDF_TYPE.encode()
 
 
-def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dict[str, str] = PREFIXES,
-                 stats: LineStats | None = None) -> None:
+def write_jsonld(
+    lines: list[bytes],
+    path: Path,
+    context_ref: str,
+    prefixes: dict[str, str] = PREFIXES,
+    stats: LineStats | None = None,
+) -> None:
     """Compact JSON-LD, one node object per subject, in the order of the sorted N-Triples.
 
     Built from the N-Triples bytes directly: an N-Triples string literal, as pyoxigraph writes it
@@ -151,10 +159,10 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                 s = ln[1:i]
             else:  # blank node subject
                 i = ln.index(b" ") - 1
-                s = ln[:i + 1]
+                s = ln[: i + 1]
             j = ln.index(b"> ", i + 3)
-            p = ln[i + 3:j]
-            o = ln[j + 2:-2] if ln.endswith(b" .") else ln[j + 2:].rstrip(b" .")
+            p = ln[i + 3 : j]
+            o = ln[j + 2 : -2] if ln.endswith(b" .") else ln[j + 2 :].rstrip(b" .")
             if s != subject:
                 if subject is not None:
                     flush()
@@ -181,7 +189,7 @@ def write_jsonld(lines: list[bytes], path: Path, context_ref: str, prefixes: dic
                         stats.links[link] = stats.links.get(link, 0) + 1
             elif o[:1] == b'"':
                 k = o.rindex(b'"')
-                lex, rest = o[:k + 1], o[k + 1:]
+                lex, rest = o[: k + 1], o[k + 1 :]
                 if not rest:
                     value = lex
                 elif rest[:1] == b"@":

@@ -64,12 +64,21 @@ def from_store_path(path: str) -> Figures:
 def from_store(store) -> Figures:
     stats_rows = _rows(store, queries.get("stats").text)
     stats = {k: v for k, v in (stats_rows[0] if stats_rows else {}).items() if v is not None}
-    countries = [Country(r["country"], r["labelFr"] or r["labelEn"] or r["country"].rsplit("/", 1)[-1],
-                         r["labelEn"] or r["labelFr"] or r["country"].rsplit("/", 1)[-1], int(r["partnerships"]))
-                 for r in _rows(store, _query_text("countries"))]
+    countries = [
+        Country(
+            r["country"],
+            r["labelFr"] or r["labelEn"] or r["country"].rsplit("/", 1)[-1],
+            r["labelEn"] or r["labelFr"] or r["country"].rsplit("/", 1)[-1],
+            int(r["partnerships"]),
+        )
+        for r in _rows(store, _query_text("countries"))
+    ]
     years = _rows(store, _query_text("years"))
-    fy = [(r["year"], Decimal(r["totalEUR"]), int(r["rows"])) for r in _rows(store, _query_text("funding-years"))
-          if r["year"]]
+    fy = [
+        (r["year"], Decimal(r["totalEUR"]), int(r["rows"]))
+        for r in _rows(store, _query_text("funding-years"))
+        if r["year"]
+    ]
     themes = [(r["theme"], r["label"], int(r["partnerships"])) for r in _rows(store, _query_text("themes"))]
     first = years[0]["first"] if years else None
     last = years[0]["last"] if years else None
@@ -81,14 +90,19 @@ def from_store(store) -> Figures:
 
 # The external datasets the graph links to: IRIs in their namespace, or their codes as literals.
 TARGETS = {
-    "insee": {"namespaces": ["http://id.insee.fr/", "http://rdf.insee.fr/geo/"],
-              "predicates": ["http://rdf.insee.fr/def/geo#codeINSEE", iris.ONTOLOGY + "siren"]},
+    "insee": {
+        "namespaces": ["http://id.insee.fr/", "http://rdf.insee.fr/geo/"],
+        "predicates": ["http://rdf.insee.fr/def/geo#codeINSEE", iris.ONTOLOGY + "siren"],
+    },
     "eu-countries": {"namespaces": [iris.EU_COUNTRY_BASE], "predicates": []},
     "un-sdg": {"namespaces": [iris.SDG_BASE], "predicates": []},
-    "wikidata": {"namespaces": ["http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/"],
-                 "predicates": []},
+    "wikidata": {
+        "namespaces": ["http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/"],
+        "predicates": [],
+    },
     "geonames": {"namespaces": [iris.GEONAMES_BASE], "predicates": []},
 }
+
 
 def apply_line_stats(fig: Figures, stats, n_lines: int) -> None:
     """Triples, entities (typed resources minted by coopgraph), class partitions and linksets,

@@ -19,8 +19,10 @@ from __future__ import annotations
 from ..rdf import iris
 from ..rdf.namespaces import CG, DCTERMS, RDFS, SKOS, WGS84
 
-_P = (f"PREFIX cg: <{CG.base}> PREFIX dcterms: <{DCTERMS.base}> PREFIX rdfs: <{RDFS.base}> "
-      f"PREFIX skos: <{SKOS.base}> PREFIX wgs: <{WGS84.base}>\n")
+_P = (
+    f"PREFIX cg: <{CG.base}> PREFIX dcterms: <{DCTERMS.base}> PREFIX rdfs: <{RDFS.base}> "
+    f"PREFIX skos: <{SKOS.base}> PREFIX wgs: <{WGS84.base}>\n"
+)
 _THEME_PREFIX = iris.ID + "theme/"
 
 
@@ -40,8 +42,13 @@ def _nodes(store, link: str, cls: str, extra: str = "") -> tuple[list[dict], dic
     for row in store.query(_P + q):
         iri = row["x"].value
         lat, lon = _v(row["lat"]), _v(row["lon"])
-        node = {"id": iri, "name": row["label"].value, "lat": float(lat) if lat else None,
-                "lon": float(lon) if lon else None, "placement": _v(row["placement"])}
+        node = {
+            "id": iri,
+            "name": row["label"].value,
+            "lat": float(lat) if lat else None,
+            "lon": float(lon) if lon else None,
+            "placement": _v(row["placement"]),
+        }
         if extra:
             node["extra"] = _v(row["extra"])
         index[iri] = len(out)
@@ -53,34 +60,50 @@ def _nodes(store, link: str, cls: str, extra: str = "") -> tuple[list[dict], dic
 def map_data(store) -> dict:
     """Everything the map draws, from a `Store` (or anything with `.query(sparql)` returning pyoxigraph
     solutions over the union of the graphs)."""
-    foreign, f_index, f_edges = _nodes(store, "cg:foreignPartner", "cg:ForeignCollectivite",
-                                       "OPTIONAL { ?x cg:country ?e }")
+    foreign, f_index, f_edges = _nodes(
+        store, "cg:foreignPartner", "cg:ForeignCollectivite", "OPTIONAL { ?x cg:country ?e }"
+    )
     for n in foreign:
         country = n.pop("extra") or ""
         n["country"] = country.removeprefix(iris.EU_COUNTRY_BASE) if country.startswith(iris.EU_COUNTRY_BASE) else None
-    french, r_index, r_edges = _nodes(store, "cg:frenchPartner", "cg:FrenchCollectivite",
-                                      "OPTIONAL { ?x cg:collectiviteKind ?e }")
+    french, r_index, r_edges = _nodes(
+        store, "cg:frenchPartner", "cg:FrenchCollectivite", "OPTIONAL { ?x cg:collectiviteKind ?e }"
+    )
     for n in french:
         n["kind"] = n.pop("extra")
-    theme_labels = {r["t"].value: r["l"].value for r in store.query(_P + f"""
-        SELECT ?t ?l WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?l }}""")}
+    theme_labels = {
+        r["t"].value: r["l"].value
+        for r in store.query(
+            _P
+            + f"""
+        SELECT ?t ?l WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?l }}"""
+        )
+    }
     themes: list[str] = []
     theme_index: dict[str, int] = {}
     partnerships: dict[str, dict] = {}
-    for r in store.query(_P + """SELECT ?p (SAMPLE(?t) AS ?title) (SAMPLE(?m) AS ?main)
+    for r in store.query(
+        _P
+        + """SELECT ?p (SAMPLE(?t) AS ?title) (SAMPLE(?m) AS ?main)
                                  WHERE { ?p a cg:Partnership ; dcterms:title ?t OPTIONAL { ?p cg:mainTheme ?m } }
-                                 GROUP BY ?p ORDER BY ?p"""):
+                                 GROUP BY ?p ORDER BY ?p"""
+    ):
         theme = None
         main = _v(r["main"])
         if main and main.startswith(_THEME_PREFIX):
-            top = _THEME_PREFIX + main[len(_THEME_PREFIX):].split("/", 1)[0]
+            top = _THEME_PREFIX + main[len(_THEME_PREFIX) :].split("/", 1)[0]
             label = theme_labels.get(top)
             if label:
                 theme = theme_index.setdefault(label, len(themes))
                 if theme == len(themes):
                     themes.append(label)
-        partnerships[r["p"].value] = {"id": r["p"].value, "title": r["title"].value, "theme": theme,
-                                      "french": [], "foreign": []}
+        partnerships[r["p"].value] = {
+            "id": r["p"].value,
+            "title": r["title"].value,
+            "theme": theme,
+            "french": [],
+            "foreign": [],
+        }
     for edges, index, key in ((f_edges, f_index, "foreign"), (r_edges, r_index, "french")):
         for p, x in edges:
             if p in partnerships and x in index:
@@ -92,8 +115,16 @@ def map_data(store) -> dict:
     countries = {}
     if codes:
         values = " ".join(f"<{iris.EU_COUNTRY_BASE}{c}>" for c in codes)
-        for r in store.query(_P + f"""SELECT ?c (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?c {{ {values} }}
-                                          ?c skos:prefLabel ?l FILTER(LANG(?l) = "fr") }} GROUP BY ?c"""):
+        for r in store.query(
+            _P
+            + f"""SELECT ?c (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?c {{ {values} }}
+                                          ?c skos:prefLabel ?l FILTER(LANG(?l) = "fr") }} GROUP BY ?c"""
+        ):
             countries[r["c"].value.removeprefix(iris.EU_COUNTRY_BASE)] = r["label"].value
-    return {"partnerships": list(partnerships.values()), "foreign": foreign, "french": french,
-            "countries": countries, "themes": themes}
+    return {
+        "partnerships": list(partnerships.values()),
+        "foreign": foreign,
+        "french": french,
+        "countries": countries,
+        "themes": themes,
+    }

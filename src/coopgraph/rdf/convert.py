@@ -92,8 +92,9 @@ def curated_concepts() -> frozenset[str]:
 
 
 def partnership_key(p: Partnership) -> str:
-    return iris.partnership_key(p.title, [f.name for f in p.french_partners],
-                                [(f.name, f.country) for f in p.foreign_partners])
+    return iris.partnership_key(
+        p.title, [f.name for f in p.french_partners], [(f.name, f.country) for f in p.foreign_partners]
+    )
 
 
 class _Builder:
@@ -137,7 +138,7 @@ class _Builder:
     def theme(self, path: tuple[str, ...]) -> NamedNode:
         node = None
         for depth in range(1, len(path) + 1):
-            parent = _theme_iri(path[:depth - 1]) if depth > 1 else None
+            parent = _theme_iri(path[: depth - 1]) if depth > 1 else None
             node = self.concept(_theme_iri(path[:depth]), path[depth - 1], iris.THEME_SCHEME, parent)
         assert node is not None
         return node
@@ -149,16 +150,27 @@ class _Builder:
             return self._french[key]
         m = self.links.french.get(name) if self.links else None
         linked = m if m is not None and m.status == "linked" else None
-        code = (linked.insee or linked.siren) if linked and linked.kind in ("commune", "departement", "region") else (
-            linked.siren if linked else None)
+        code = (
+            (linked.insee or linked.siren)
+            if linked and linked.kind in ("commune", "departement", "region")
+            else (linked.siren if linked else None)
+        )
         node = NamedNode(iris.french_collectivite(name, linked.kind if linked else None, code))
         self.entity(node, RDF.type, CG.FrenchCollectivite)
         self.entity(node, RDFS.label, _lit(name))
         if m is not None:
             self.entity(node, CG.linkStatus, _lit(m.status))
         if linked:
-            _literals(self.entity, node, ((CG.collectiviteKind, linked.kind), (SKOS.prefLabel, linked.official_name),
-                                          (IGEO.codeINSEE, linked.insee), (CG.siren, linked.siren)))
+            _literals(
+                self.entity,
+                node,
+                (
+                    (CG.collectiviteKind, linked.kind),
+                    (SKOS.prefLabel, linked.official_name),
+                    (IGEO.codeINSEE, linked.insee),
+                    (CG.siren, linked.siren),
+                ),
+            )
             self.place(node, self.links.french_places.get(name) if self.links else None)
         self._french[key] = node
         return node
@@ -194,8 +206,9 @@ class _Builder:
         g = NamedNode(iris.geometry(node.value))
         self.entity(node, GEO.hasGeometry, g)
         self.entity(g, RDF.type, GEO.Geometry)
-        self.entity(g, GEO.asWKT, Literal(f"POINT({_decimal(lon).value} {_decimal(lat).value})",
-                                          datatype=GEO.wktLiteral))
+        self.entity(
+            g, GEO.asWKT, Literal(f"POINT({_decimal(lon).value} {_decimal(lat).value})", datatype=GEO.wktLiteral)
+        )
         code, name = m.division_code, m.division_name
         if code and name and country is not None:  # foreign partners (a French one has its région)
             d = NamedNode(iris.division(code))
@@ -234,8 +247,12 @@ class _Builder:
         self.page(P, DCTERMS.title, _text(p.title))
         if p.summary:
             self.page(P, DCTERMS.abstract, _text(p.summary))
-        for prop, value in ((CG.context, p.context), (CG.history, p.history),
-                            (CG.objective, p.objective), (DCTERMS.description, p.description)):
+        for prop, value in (
+            (CG.context, p.context),
+            (CG.history, p.history),
+            (CG.objective, p.objective),
+            (DCTERMS.description, p.description),
+        ):
             if value:
                 self.page(P, prop, _text(value))
         if p.first_signature_year:
@@ -302,8 +319,7 @@ class _Builder:
             self.page(F, SCHEMA.currency, _lit("EUR"))
             if f.year:
                 self.page(F, CG.year, _typed(f.year, XSD.gYear))
-            for prop, share in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3),
-                                   f.one_percent):
+            for prop, share in zip((CG.onePercentAmount1, CG.onePercentAmount2, CG.onePercentAmount3), f.one_percent):
                 if share is not None:
                     self.page(F, prop, _decimal(share))
         src = NamedNode(iris.source(p.source.sha256))
@@ -324,9 +340,17 @@ class _Builder:
         identity = (c.full_name or f"{c.given_name or ''} {c.family_name or ''}").strip()
         node = NamedNode(iris.person(self.key, identity, c.email or ""))
         self.personal(node, RDF.type, SCHEMA.Person)
-        _literals(self.personal, node, ((SCHEMA.name, identity), (SCHEMA.givenName, c.given_name),
-                                        (SCHEMA.familyName, c.family_name), (SCHEMA.jobTitle, c.role),
-                                        (SCHEMA.email, c.email)))
+        _literals(
+            self.personal,
+            node,
+            (
+                (SCHEMA.name, identity),
+                (SCHEMA.givenName, c.given_name),
+                (SCHEMA.familyName, c.family_name),
+                (SCHEMA.jobTitle, c.role),
+                (SCHEMA.email, c.email),
+            ),
+        )
         if works_for is not None:
             self.personal(node, SCHEMA.worksFor, works_for)
         self.personal(node, CG.contactFor, self.node)
@@ -348,12 +372,20 @@ class _Builder:
             node = NamedNode(iris.person(self.key, "volunteer", identity, v.mission or ""))
             self.personal(node, RDF.type, CG.Volunteer)
             self.personal(node, RDF.type, SCHEMA.Person)
-            _literals(self.personal, node, ((SCHEMA.name, identity), (SCHEMA.familyName, v.family_name),
-                                            (SCHEMA.givenName, v.given_name), (CG.mission, v.mission),
-                                            (CG.fieldOfAction, v.field_of_action), (CG.posting, v.posting)))
+            _literals(
+                self.personal,
+                node,
+                (
+                    (SCHEMA.name, identity),
+                    (SCHEMA.familyName, v.family_name),
+                    (SCHEMA.givenName, v.given_name),
+                    (CG.mission, v.mission),
+                    (CG.fieldOfAction, v.field_of_action),
+                    (CG.posting, v.posting),
+                ),
+            )
             self.personal(node, CG.contactFor, self.node)
 
 
-def convert(p: Partnership, links: "PageLinks | None" = None,
-            ingested_at: dt.datetime | None = None) -> Converted:
+def convert(p: Partnership, links: "PageLinks | None" = None, ingested_at: dt.datetime | None = None) -> Converted:
     return _Builder(p, links, ingested_at).build()

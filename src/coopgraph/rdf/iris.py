@@ -59,8 +59,11 @@ def name_key(text: str) -> str:
 
 def partnership_key(title: str, french: list[str], foreign: list[tuple[str, str]]) -> str:
     """A partnership is identified by its title and its partners (the Atlas shows no id)."""
-    return _digest(name_key(title), "|".join(sorted(name_key(n) for n in french)),
-                   "|".join(sorted(f"{name_key(n)}@{name_key(c)}" for n, c in foreign)))
+    return _digest(
+        name_key(title),
+        "|".join(sorted(name_key(n) for n in french)),
+        "|".join(sorted(f"{name_key(n)}@{name_key(c)}" for n, c in foreign)),
+    )
 
 
 def partnership(key: str) -> str:

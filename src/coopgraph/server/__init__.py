@@ -12,8 +12,15 @@ def serve(opts: Options, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     from .http import Utf8UrlProtocol
 
-    uvicorn.run(create_app(opts), host=host, port=port, access_log=False, log_level="warning",
-                timeout_graceful_shutdown=5, http=Utf8UrlProtocol)
+    uvicorn.run(
+        create_app(opts),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        http=Utf8UrlProtocol,
+    )
 
 
 __all__ = ["Options", "create_app", "serve"]

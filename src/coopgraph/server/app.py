@@ -59,10 +59,15 @@ class Options:
 class Render:
     def __init__(self, base_url: str):
         self.base = base_url.rstrip("/")
-        self.env = Environment(loader=PackageLoader("coopgraph.server", "templates"),
-                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(url=self.url, term=self.term, link=self.link, num=self.num, version=__version__,
-                                curie=self.curie)
+        self.env = Environment(
+            loader=PackageLoader("coopgraph.server", "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            url=self.url, term=self.term, link=self.link, num=self.num, version=__version__, curie=self.curie
+        )
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -70,14 +75,14 @@ class Render:
     def href(self, iri: str) -> str | None:
         """Where a link to this IRI goes: our own IRIs to this server, others as they are."""
         if iri.startswith(iris.BASE):
-            return self.url("/" + iri[len(iris.BASE):])
+            return self.url("/" + iri[len(iris.BASE) :])
         if iri.startswith(("http://", "https://")):
             return iri
         return None  # urn:, mailto:, javascript: ... are shown, never linked
 
     def curie(self, iri: str) -> str:
         if iri.startswith(iris.ID):
-            return iri[len(iris.ID):]
+            return iri[len(iris.ID) :]
         return Cell(iri, "uri").short()
 
     def link(self, iri: str, label: str | None = None) -> Markup:
@@ -117,8 +122,14 @@ class Render:
 
 
 def _wants_html(request: Request) -> bool:
-    return formats.choose(request.headers.get("accept"), {"text/html": "html", "application/json": "json"},
-                          request.query_params.get("format")) == "html"
+    return (
+        formats.choose(
+            request.headers.get("accept"),
+            {"text/html": "html", "application/json": "json"},
+            request.query_params.get("format"),
+        )
+        == "html"
+    )
 
 
 # --- the application -----------------------------------------------------------------------------
@@ -181,8 +192,11 @@ def create_app(opts: Options) -> Starlette:
             elif ctype == "application/sparql-update":
                 return error(request, 403, "this endpoint is read-only: SPARQL Update is refused")
             else:
-                return error(request, 415, "POST a query as application/x-www-form-urlencoded (query=...) "
-                                           "or as application/sparql-query")
+                return error(
+                    request,
+                    415,
+                    "POST a query as application/x-www-form-urlencoded (query=...) or as application/sparql-query",
+                )
         if "update" in params:
             return error(request, 403, "this endpoint is read-only: SPARQL Update is refused")
         if not query or not query.strip():
@@ -190,8 +204,11 @@ def create_app(opts: Options) -> Starlette:
                 return editor(request)
             if request.method != "POST" and "text/turtle" in request.headers.get("accept", ""):
                 return service_description(request)
-            return error(request, 400, "no query: give one as ?query=..., a form field 'query' or an "
-                                       "application/sparql-query body")
+            return error(
+                request,
+                400,
+                "no query: give one as ?query=..., a form field 'query' or an application/sparql-query body",
+            )
         try:
             res = await run(request, "sparql", query, request.headers.get("accept"), params.get("format"))
         except JobFailed as e:
@@ -215,14 +232,23 @@ def create_app(opts: Options) -> Starlette:
         return Response(ttl, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
     def editor(request: Request) -> Response:
-        examples = [{"name": n, "summary": q.summary, "text": q.text}
-                    for n, q in list_queries().items() if not q.is_update]
+        examples = [
+            {"name": n, "summary": q.summary, "text": q.text} for n, q in list_queries().items() if not q.is_update
+        ]
         prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        config = {"endpoint": r.url("/sparql"), "prefixes": prefixes, "examples": examples,
-                  "query": prefixes + "\nSELECT ?partnership ?title WHERE {\n  ?partnership a cg:Partnership ;"
-                                      " dcterms:title ?title .\n}\nLIMIT 20\n"}
-        return r.page("editor.html", config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
-                      examples=examples, prefixes=prefixes)
+        config = {
+            "endpoint": r.url("/sparql"),
+            "prefixes": prefixes,
+            "examples": examples,
+            "query": prefixes + "\nSELECT ?partnership ?title WHERE {\n  ?partnership a cg:Partnership ;"
+            " dcterms:title ?title .\n}\nLIMIT 20\n",
+        }
+        return r.page(
+            "editor.html",
+            config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+            examples=examples,
+            prefixes=prefixes,
+        )
 
     # -- saved queries
     def visible_queries():
@@ -231,11 +257,26 @@ def create_app(opts: Options) -> Starlette:
     async def queries_index(request: Request) -> Response:
         found = visible_queries()
         if not _wants_html(request):
-            return JSONResponse([{"name": n, "summary": q.summary, "description": q.description,
-                                  "params": {p.name: {"type": p.type, "description": p.description,
-                                                      "default": p.default, "example": p.example}
-                                             for p in q.params.values()},
-                                  "url": r.url(f"/queries/{n}")} for n, q in found.items()])
+            return JSONResponse(
+                [
+                    {
+                        "name": n,
+                        "summary": q.summary,
+                        "description": q.description,
+                        "params": {
+                            p.name: {
+                                "type": p.type,
+                                "description": p.description,
+                                "default": p.default,
+                                "example": p.example,
+                            }
+                            for p in q.params.values()
+                        },
+                        "url": r.url(f"/queries/{n}"),
+                    }
+                    for n, q in found.items()
+                ]
+            )
         return r.page("queries.html", queries=found)
 
     async def saved_query(request: Request) -> Response:
@@ -249,27 +290,52 @@ def create_app(opts: Options) -> Starlette:
             import difflib
 
             near = difflib.get_close_matches(name, list(found), n=3)
-            return error(request, 404, f"no saved query named {name!r}"
-                         + (f"; did you mean {', '.join(near)}?" if near else "") + " (see /queries)")
+            return error(
+                request,
+                404,
+                f"no saved query named {name!r}"
+                + (f"; did you mean {', '.join(near)}?" if near else "")
+                + " (see /queries)",
+            )
         q = found[name]
         given = {k: v for k, v in request.query_params.items() if not (k == "format" and k not in q.params)}
         if fmt is None and "format" not in q.params:
             fmt = request.query_params.get("format")
         wants = formats.choose(request.headers.get("accept"), formats.RESULT_TYPES, fmt)
         if wants is None:
-            return error(request, 406, "ask for application/sparql-results+json, text/csv, "
-                                       "text/tab-separated-values or text/html")
+            return error(
+                request,
+                406,
+                "ask for application/sparql-results+json, text/csv, text/tab-separated-values or text/html",
+            )
         html = wants == "html"
         try:
             res = await run(request, "saved", name, given, request.headers.get("accept"), fmt)
         except JobFailed as e:
             if html:
-                return r.page("query.html", status=e.status, name=name, q=q, given=given, table=None,
-                              message=e.message, links=_links(name, given))
+                return r.page(
+                    "query.html",
+                    status=e.status,
+                    name=name,
+                    q=q,
+                    given=given,
+                    table=None,
+                    message=e.message,
+                    links=_links(name, given),
+                )
             return error(request, e.status, e.message, html=False)
         if res[0] == "table":
-            return r.page("query.html", name=name, q=q, given=given, table=res[1], total=res[2], message=None,
-                          links=_links(name, given), headers={"Vary": "Accept"})
+            return r.page(
+                "query.html",
+                name=name,
+                q=q,
+                given=given,
+                table=res[1],
+                total=res[2],
+                message=None,
+                links=_links(name, given),
+                headers={"Vary": "Accept"},
+            )
         return Response(res[2], media_type=res[1], headers={"Vary": "Accept"})
 
     def _links(name: str, given: dict) -> dict:
@@ -297,16 +363,29 @@ def create_app(opts: Options) -> Starlette:
             if fmt == "html":
                 data = await run(request, "describe", iri)
                 if data is None:
-                    return r.page("error.html", status=404, status_code=404, headers=vary,
-                                  message=f"the graph holds nothing about {iri}")
-                return r.page("resource.html", d=data, headers=vary,
-                              alternates={f: f"?format={f}" for f in ("turtle", "ntriples", "jsonld")})
+                    return r.page(
+                        "error.html",
+                        status=404,
+                        status_code=404,
+                        headers=vary,
+                        message=f"the graph holds nothing about {iri}",
+                    )
+                return r.page(
+                    "resource.html",
+                    d=data,
+                    headers=vary,
+                    alternates={f: f"?format={f}" for f in ("turtle", "ntriples", "jsonld")},
+                )
             res = await run(request, "rdf", iri, fmt)
         except JobFailed as e:
             return error(request, e.status, e.message)
         if res is None:
-            return Response(f"the graph holds nothing about {iri}\n", status_code=404, headers=vary,
-                            media_type="text/plain; charset=utf-8")
+            return Response(
+                f"the graph holds nothing about {iri}\n",
+                status_code=404,
+                headers=vary,
+                media_type="text/plain; charset=utf-8",
+            )
         return Response(res[2], media_type=res[1], headers=vary)
 
     async def ontology(request: Request) -> Response:
@@ -339,8 +418,11 @@ def create_app(opts: Options) -> Starlette:
             limit = max(1, min(MAX_SEARCH, int(request.query_params.get("limit", 50))))
         except ValueError:
             return error(request, 400, "limit must be a whole number")
-        html = _wants_html(request) if request.query_params.get("format") or \
-            "json" in request.headers.get("accept", "") else True
+        html = (
+            _wants_html(request)
+            if request.query_params.get("format") or "json" in request.headers.get("accept", "")
+            else True
+        )
         if len(q) > 500:
             return error(request, 400, "the search text is too long (500 characters at most)", html)
         table = None
@@ -350,11 +432,15 @@ def create_app(opts: Options) -> Starlette:
             except JobFailed as e:
                 return error(request, e.status, e.message, html)
         if not html:
-            rows = [] if table is None else [{v: (c.value if c else None) for v, c in zip(table.variables, row)}
-                                             for row in table.rows]
+            rows = (
+                []
+                if table is None
+                else [{v: (c.value if c else None) for v, c in zip(table.variables, row)} for row in table.rows]
+            )
             return JSONResponse({"q": q, "limit": limit, "results": rows}, headers={"Vary": "Accept"})
-        return r.page("search.html", q=q, table=table, limit=limit, headers={"Vary": "Accept"},
-                      label_col=_label_column(table))
+        return r.page(
+            "search.html", q=q, table=table, limit=limit, headers={"Vary": "Accept"}, label_col=_label_column(table)
+        )
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         return error(request, exc.status_code, exc.detail if isinstance(exc.detail, str) else "error")
@@ -370,22 +456,27 @@ def create_app(opts: Options) -> Starlette:
         # Two lanes: pages (short look-ups) never wait behind long queries and searches.
         page_workers = max(1, opts.workers // 2)
         app.state.pages = Pool(opts.store, page_workers, opts.timeout, opts.allow_service, opts.worker_memory_mb)
-        app.state.queries = Pool(opts.store, max(1, opts.workers - page_workers), opts.timeout, opts.allow_service,
-                                 opts.worker_memory_mb)
+        app.state.queries = Pool(
+            opts.store, max(1, opts.workers - page_workers), opts.timeout, opts.allow_service, opts.worker_memory_mb
+        )
         await app.state.pages.start()
         await app.state.queries.start()
         print(f"coopgraph serve: {opts.workers} query worker(s) ready on {opts.store}", file=sys.stderr, flush=True)
         # the home page's figures take seconds at Atlas scale: compute them now, in the background
-        warm = asyncio.ensure_future(app.state.cache.get(("home",), app.state.atlas.store.generation(),
-                                                         lambda: app.state.pages.run("home")))
+        warm = asyncio.ensure_future(
+            app.state.cache.get(("home",), app.state.atlas.store.generation(), lambda: app.state.pages.run("home"))
+        )
         warm.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
             yield
         finally:
             c = app.state.cache
-            print(f"coopgraph serve: {c.hits + c.misses} answers, {c.hits} from the cache, "
-                  f"{app.state.pages.killed + app.state.queries.killed} worker(s) replaced (time limit, memory)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"coopgraph serve: {c.hits + c.misses} answers, {c.hits} from the cache, "
+                f"{app.state.pages.killed + app.state.queries.killed} worker(s) replaced (time limit, memory)",
+                file=sys.stderr,
+                flush=True,
+            )
             await app.state.pages.close()
             await app.state.queries.close()
             app.state.atlas.close()
@@ -406,11 +497,24 @@ def create_app(opts: Options) -> Starlette:
         Mount("/static/map", StaticFiles(directory=str(resources.files("coopgraph") / "static" / "map"))),
         Mount("/static", static, name="static"),
     ]
-    middleware = [Middleware(RequestLog), Middleware(Guard), Middleware(Revalidate),
-                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
-                             allow_headers=["Accept", "Content-Type"], max_age=86400)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={HTTPException: not_found, Exception: crashed})
+    middleware = [
+        Middleware(RequestLog),
+        Middleware(Guard),
+        Middleware(Revalidate),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            max_age=86400,
+        ),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: not_found, Exception: crashed},
+    )
 
 
 def _label_column(table: Table | None) -> str | None:
@@ -448,15 +552,20 @@ class RequestLog:
             qs = scope.get("query_string", b"").decode("latin-1")
             path = scope["path"] + ("?" + qs[:200] + ("…" if len(qs) > 200 else "") if qs else "")
             client = (scope.get("client") or ("-",))[0]
-            print(f'{client} "{scope["method"]} {path}" {status[0]} {size[0]}B {1000 * (time.perf_counter() - start):.0f}ms',
-                  file=sys.stderr, flush=True)
+            print(
+                f'{client} "{scope["method"]} {path}" {status[0]} {size[0]}B {1000 * (time.perf_counter() - start):.0f}ms',
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 class Guard:
     """Limits and headers for every response: no over-long URL, no sniffing, a strict CSP."""
 
-    CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    CSP = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
 
     def __init__(self, app):
         self.app = app
@@ -473,8 +582,11 @@ class Guard:
         async def sending(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers += [(b"x-content-type-options", b"nosniff"), (b"content-security-policy", self.CSP.encode()),
-                            (b"referrer-policy", b"no-referrer")]
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", self.CSP.encode()),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -495,17 +607,25 @@ class Revalidate:
 
         headers = dict(scope.get("headers", []))
         atlas = scope["app"].state.atlas
-        key = "\x1f".join([__version__, atlas.store.generation(), scope["path"],
-                           scope.get("query_string", b"").decode("latin-1"),
-                           headers.get(b"accept", b"").decode("latin-1")])
+        key = "\x1f".join(
+            [
+                __version__,
+                atlas.store.generation(),
+                scope["path"],
+                scope.get("query_string", b"").decode("latin-1"),
+                headers.get(b"accept", b"").decode("latin-1"),
+            ]
+        )
         etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
         if etag in headers.get(b"if-none-match", b"").decode("latin-1"):
             return await Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})(scope, receive, send)
 
         async def sending(message):
             if message["type"] == "http.response.start" and message["status"] == 200:
-                message = {**message, "headers": [*message.get("headers", []), (b"etag", etag.encode()),
-                                                  (b"cache-control", b"no-cache")]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"etag", etag.encode()), (b"cache-control", b"no-cache")],
+                }
             await send(message)
 
         await self.app(scope, receive, sending)

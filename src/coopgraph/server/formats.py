@@ -44,12 +44,28 @@ CONTENT_TYPE = {
     "rdfxml": "application/rdf+xml; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
-RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
-               "rdfxml": RdfFormat.RDF_XML}
+RDF_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
 # ?format= short names, as many endpoints take them
-FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html", "turtle": "turtle",
-                "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld",
-                "rdfxml": "rdfxml", "rdf": "rdfxml"}
+FORMAT_PARAM = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "html": "html",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "ntriples": "ntriples",
+    "nt": "ntriples",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdfxml": "rdfxml",
+    "rdf": "rdfxml",
+}
 
 
 def _parse_accept(accept: str) -> list[tuple[str, float]]:
@@ -89,8 +105,7 @@ def negotiate(accept: str | None, offers: list[str]) -> str | None:
     return best
 
 
-def choose(accept: str | None, table: dict[str, str], fmt_param: str | None = None,
-           html: bool = True) -> str | None:
+def choose(accept: str | None, table: dict[str, str], fmt_param: str | None = None, html: bool = True) -> str | None:
     """A format name from ?format= or else the Accept header; None: not acceptable (406)."""
     names = set(table.values())
     if fmt_param:
@@ -120,9 +135,14 @@ def _nt(c: Cell) -> str:
 
 def write_table(table: Table, fmt: str) -> bytes:
     if fmt == "json":
-        doc = {"head": {"vars": table.variables},
-               "results": {"bindings": [{v: c.to_json() for v, c in zip(table.variables, row) if c is not None}
-                                        for row in table.rows]}}
+        doc = {
+            "head": {"vars": table.variables},
+            "results": {
+                "bindings": [
+                    {v: c.to_json() for v, c in zip(table.variables, row) if c is not None} for row in table.rows
+                ]
+            },
+        }
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
     if fmt == "csv":  # SPARQL 1.1 CSV: plain values, CRLF
         buf = io.StringIO()
@@ -166,8 +186,10 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>\n"
+        ).encode()
     return f"_askResult\r\n{word}\r\n".encode() if fmt == "csv" else f"?_askResult\n{word}\n".encode()
 
 

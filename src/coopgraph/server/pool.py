@@ -26,8 +26,7 @@ class _Worker:
         from . import worker
 
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker.main, args=(child, store_path, allow_service, memory_mb),
-                                daemon=True)
+        self.proc = ctx.Process(target=worker.main, args=(child, store_path, allow_service, memory_mb), daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -40,8 +39,7 @@ class _Worker:
 
 
 class Pool:
-    def __init__(self, store_path: str, workers: int, timeout: float, allow_service: bool = False,
-                 memory_mb: int = 0):
+    def __init__(self, store_path: str, workers: int, timeout: float, allow_service: bool = False, memory_mb: int = 0):
         self.store_path = store_path
         self.size = max(1, workers)
         self.timeout = timeout
@@ -93,8 +91,9 @@ class Pool:
         try:
             w = await asyncio.wait_for(self.idle.get(), limit)
         except asyncio.TimeoutError:
-            raise JobFailed(503, f"the server is busy: no query worker was free within {limit:g} s; "
-                                 "try again later") from None
+            raise JobFailed(
+                503, f"the server is busy: no query worker was free within {limit:g} s; try again later"
+            ) from None
         if not w.ready:  # a replacement that failed to start: try another one, answer 503 meanwhile
             asyncio.ensure_future(self._replace(w))
             raise JobFailed(503, "the store could not be opened; try again later")
@@ -103,13 +102,17 @@ class Pool:
             result = await asyncio.wait_for(loop.run_in_executor(self.threads, w.conn.recv), limit)
         except asyncio.TimeoutError:
             asyncio.ensure_future(self._replace(w))
-            raise JobFailed(504, f"the query ran past the server's time limit ({limit:g} s) and was "
-                                 "stopped; make it more selective (fewer rows, a LIMIT, more specific "
-                                 "patterns)") from None
+            raise JobFailed(
+                504,
+                f"the query ran past the server's time limit ({limit:g} s) and was "
+                "stopped; make it more selective (fewer rows, a LIMIT, more specific "
+                "patterns)",
+            ) from None
         except (EOFError, OSError):
             asyncio.ensure_future(self._replace(w))
-            raise JobFailed(507, "the query worker stopped (its answer did not fit in its memory); "
-                                 "add a LIMIT or select fewer rows") from None
+            raise JobFailed(
+                507, "the query worker stopped (its answer did not fit in its memory); add a LIMIT or select fewer rows"
+            ) from None
         except BaseException:  # the request was cancelled (client gone): the worker's state is unknown
             asyncio.ensure_future(self._replace(w))
             raise

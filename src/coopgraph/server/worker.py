@@ -115,8 +115,12 @@ def _answer(res: Any, accept: str | None, fmt_param: str | None):
 
 
 def _not_acceptable(table: dict[str, str]):
-    return ("error", 406, "none of the formats in your Accept header can be given; ask for one of "
-            + ", ".join(t for t in table if t != "text/html"))
+    return (
+        "error",
+        406,
+        "none of the formats in your Accept header can be given; ask for one of "
+        + ", ".join(t for t in table if t != "text/html"),
+    )
 
 
 def job_sparql(atlas, text: str, accept: str | None, fmt_param: str | None):
@@ -157,7 +161,7 @@ def _labels(atlas, nodes: set[str], path: str = LABEL_PATH) -> dict[str, str]:
     found: dict[str, list] = {}
     nodes = sorted(n for n in nodes if check_iri(n))
     for i in range(0, len(nodes), 500):
-        values = " ".join(f"<{n}>" for n in nodes[i:i + 500])
+        values = " ".join(f"<{n}>" for n in nodes[i : i + 500])
         for r in _cells(atlas, f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s {path} ?l }}"):
             found.setdefault(r["s"].value, []).append(r["l"])
     return {k: _pick_label(v) for k, v in found.items()}
@@ -176,25 +180,42 @@ def job_describe(atlas, iri: str) -> dict | None:
     for c in counts:
         p = c["p"].value
         # the first ones in the store's order (ORDER BY over thousands of IRIs takes seconds)
-        inbound_rows[p] = list(dict.fromkeys(r["s"].value for r in _cells(
-            atlas, f"SELECT ?s WHERE {{ ?s <{p}> <{iri}> }} LIMIT {INBOUND_LIMIT}") if r["s"].kind == "uri"))
+        inbound_rows[p] = list(
+            dict.fromkeys(
+                r["s"].value
+                for r in _cells(atlas, f"SELECT ?s WHERE {{ ?s <{p}> <{iri}> }} LIMIT {INBOUND_LIMIT}")
+                if r["s"].kind == "uri"
+            )
+        )
     predicates = {r["p"].value for r in out_rows} | set(inbound_rows)
     plabels = {**KNOWN_LABELS, **_labels(atlas, predicates, "rdfs:label")}
-    labels = _labels(atlas, {r["o"].value for r in out_rows if r["o"].kind == "uri"}
-                     | {s for subjects in inbound_rows.values() for s in subjects})
+    labels = _labels(
+        atlas,
+        {r["o"].value for r in out_rows if r["o"].kind == "uri"}
+        | {s for subjects in inbound_rows.values() for s in subjects},
+    )
     props: dict[str, dict] = {}
     for r in out_rows:
         p = props.setdefault(r["p"].value, {"iri": r["p"].value, "label": plabels.get(r["p"].value), "values": {}})
         o = r["o"]
         p["values"][(o.kind, o.value, o.lang, o.datatype)] = {
-            "cell": o, "label": labels.get(o.value) if o.kind == "uri" else None}
+            "cell": o,
+            "label": labels.get(o.value) if o.kind == "uri" else None,
+        }
     properties = []
     for p in props.values():
-        values = sorted(p["values"].values(), key=lambda v: (v["cell"].kind != "literal", (v["label"] or v["cell"].value).lower()))
+        values = sorted(
+            p["values"].values(), key=lambda v: (v["cell"].kind != "literal", (v["label"] or v["cell"].value).lower())
+        )
         properties.append({"iri": p["iri"], "label": p["label"], "values": values})
     # the title first, then the texts, then the links; by label within each
-    properties.sort(key=lambda p: (p["iri"] not in _LABEL_IRIS, any(v["cell"].kind == "uri" for v in p["values"]),
-                                   (p["label"] or p["iri"]).lower()))
+    properties.sort(
+        key=lambda p: (
+            p["iri"] not in _LABEL_IRIS,
+            any(v["cell"].kind == "uri" for v in p["values"]),
+            (p["label"] or p["iri"]).lower(),
+        )
+    )
     own = [v["cell"] for p in properties if p["iri"] in _LABEL_IRIS for v in p["values"]]
     types = next((p["values"] for p in properties if p["iri"] == RDF_TYPE), [])
     properties = [p for p in properties if p["iri"] != RDF_TYPE]
@@ -203,21 +224,44 @@ def job_describe(atlas, iri: str) -> dict | None:
         p = c["p"].value
         if p in (SCHEMA_FUNDED_ITEM, SCHEMA_FUNDER):  # shown as the fundings tables instead
             continue
-        items = sorted(({"iri": s, "label": labels.get(s)} for s in inbound_rows[p]),
-                       key=lambda x: (x["label"] or x["iri"]).lower())
+        items = sorted(
+            ({"iri": s, "label": labels.get(s)} for s in inbound_rows[p]),
+            key=lambda x: (x["label"] or x["iri"]).lower(),
+        )
         inbound.append({"iri": p, "label": plabels.get(p), "count": int(c["n"].value), "items": items})
-    fundings = _cells(atlas, f"""SELECT ?f ?funder ?funderLabel ?amount ?currency ?year WHERE {{
+    fundings = (
+        _cells(
+            atlas,
+            f"""SELECT ?f ?funder ?funderLabel ?amount ?currency ?year WHERE {{
         ?f schema:fundedItem <{iri}> ; schema:funder ?funder .
         OPTIONAL {{ ?funder rdfs:label ?funderLabel }} OPTIONAL {{ ?f schema:amount ?amount }}
         OPTIONAL {{ ?f schema:currency ?currency }} OPTIONAL {{ ?f cg:year ?year }} }}
-        ORDER BY ?year ?funderLabel ?f""") if SCHEMA_FUNDED_ITEM in inbound_rows else []
-    gifts = _cells(atlas, f"""SELECT ?f ?p ?title ?amount ?year WHERE {{
+        ORDER BY ?year ?funderLabel ?f""",
+        )
+        if SCHEMA_FUNDED_ITEM in inbound_rows
+        else []
+    )
+    gifts = (
+        _cells(
+            atlas,
+            f"""SELECT ?f ?p ?title ?amount ?year WHERE {{
         {{ SELECT ?f WHERE {{ ?f schema:funder <{iri}> }} LIMIT {INBOUND_LIMIT} }}
         ?f schema:fundedItem ?p . OPTIONAL {{ ?p dcterms:title ?title }}
         OPTIONAL {{ ?f schema:amount ?amount }} OPTIONAL {{ ?f cg:year ?year }} }}
-        ORDER BY ?title ?year ?f""") if SCHEMA_FUNDER in inbound_rows else []
-    return {"iri": iri, "label": _pick_label(own), "types": types, "properties": properties,
-            "inbound": inbound, "fundings": fundings, "gifts": gifts}
+        ORDER BY ?title ?year ?f""",
+        )
+        if SCHEMA_FUNDER in inbound_rows
+        else []
+    )
+    return {
+        "iri": iri,
+        "label": _pick_label(own),
+        "types": types,
+        "properties": properties,
+        "inbound": inbound,
+        "fundings": fundings,
+        "gifts": gifts,
+    }
 
 
 # Readable names for the terms of other vocabularies the graph uses (ours have rdfs:label in the ontology).
@@ -255,8 +299,12 @@ KNOWN_LABELS = {
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA_FUNDED_ITEM = "http://schema.org/fundedItem"
 SCHEMA_FUNDER = "http://schema.org/funder"
-_LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-               "http://purl.org/dc/terms/title", "http://schema.org/name"}
+_LABEL_IRIS = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://schema.org/name",
+}
 
 
 def job_rdf(atlas, iri: str, fmt: str):
@@ -297,16 +345,25 @@ def job_home(atlas):
         OPTIONAL { ?funder rdfs:label ?l } }
         GROUP BY ?funder ?partnerships ?totalEUR ORDER BY DESC(?totalEUR) STR(?funder)""")
     # partnerships per top theme: the (theme, sub-concept) pairs first, then one join
-    themes = _cells(atlas, f"""SELECT ?t ?label ?n WHERE {{
+    themes = _cells(
+        atlas,
+        f"""SELECT ?t ?label ?n WHERE {{
         {{ SELECT ?t ?label WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> ; skos:prefLabel ?label }} }}
         OPTIONAL {{ SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{
             {{ SELECT ?sub ?t WHERE {{ ?t skos:topConceptOf <{iris.THEME_SCHEME}> . ?sub skos:broader* ?t }} }}
             ?p dcterms:subject ?sub }} GROUP BY ?t }} }}
-        ORDER BY DESC(?n) ?label""")
+        ORDER BY DESC(?n) ?label""",
+    )
     synthetic = atlas.sparql("ASK { ?source cg:synthetic true }")  # pages made by benchmarks/synth.py
-    return {"stats": stats, "synthetic": synthetic,
-            "countries": countries.table, "funders": funders.table,
-            "funder_count": int(stats.get("funders") or 0), "themes": themes, "generation": _generation}
+    return {
+        "stats": stats,
+        "synthetic": synthetic,
+        "countries": countries.table,
+        "funders": funders.table,
+        "funder_count": int(stats.get("funders") or 0),
+        "themes": themes,
+        "generation": _generation,
+    }
 
 
 def job_map(atlas):
@@ -314,9 +371,20 @@ def job_map(atlas):
     sends them (a few MB at 15,000 partnerships)."""
     import json
 
-    return ("ok", "application/json", json.dumps(atlas.map_data(), ensure_ascii=False,
-                                                  separators=(",", ":")).encode("utf-8"))
+    return (
+        "ok",
+        "application/json",
+        json.dumps(atlas.map_data(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )
 
 
-JOBS = {"sparql": job_sparql, "saved": job_saved, "search": job_search, "describe": job_describe,
-        "rdf": job_rdf, "ontology": job_ontology, "home": job_home, "map": job_map}
+JOBS = {
+    "sparql": job_sparql,
+    "saved": job_saved,
+    "search": job_search,
+    "describe": job_describe,
+    "rdf": job_rdf,
+    "ontology": job_ontology,
+    "home": job_home,
+    "map": job_map,
+}

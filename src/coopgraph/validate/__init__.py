@@ -18,15 +18,47 @@ files to validate), batch.py (validation at ingest), report.py (grouping and wri
 from __future__ import annotations
 
 from ..errors import InputError
-from .batch import (check_batch, ingest_check, page_check, partition_quads, to_problems, validate_page,
-                    validate_partitioned)
+from .batch import (
+    check_batch,
+    ingest_check,
+    page_check,
+    partition_quads,
+    to_problems,
+    validate_page,
+    validate_partitioned,
+)
 from .compiler import Check, ShapesError, checks, shapes_graph
 from .engines import run_fast, run_pyshacl, validate
 from .files import _FILE_FORMATS, file_formats_help, load_files, reference_quads  # noqa: F401 (tests read the table)
 from .report import Group, Report, build_report, short, write_json, write_text, write_turtle
 from .result import SEVERITIES, Result
 
-__all__ = ["SEVERITIES", "Check", "Group", "InputError", "Report", "Result", "ShapesError", "build_report",
-           "check_batch", "checks", "file_formats_help", "ingest_check", "load_files", "page_check", "partition_quads",
-           "reference_quads", "run_fast", "run_pyshacl", "short", "shapes_graph", "to_problems", "validate",
-           "validate_page", "validate_partitioned", "write_json", "write_text", "write_turtle"]
+__all__ = [
+    "SEVERITIES",
+    "Check",
+    "Group",
+    "InputError",
+    "Report",
+    "Result",
+    "ShapesError",
+    "build_report",
+    "check_batch",
+    "checks",
+    "file_formats_help",
+    "ingest_check",
+    "load_files",
+    "page_check",
+    "partition_quads",
+    "reference_quads",
+    "run_fast",
+    "run_pyshacl",
+    "short",
+    "shapes_graph",
+    "to_problems",
+    "validate",
+    "validate_page",
+    "validate_partitioned",
+    "write_json",
+    "write_text",
+    "write_turtle",
+]

@@ -64,8 +64,14 @@ def to_problems(results: Iterable[Result], partnership: str, where: str) -> list
         subject = "" if r.focus == partnership else f"{short(r.focus)} "
         what = f"{subject}{short(r.path) if r.path else ''}".strip()
         value = f" = {short(r.value)}" if r.value else ""
-        out.append(Problem(where, None, f"SHACL {r.severity.lower()}: {what}{value}: {r.message('en')}",
-                           "error" if r.severity == "Violation" else "warning"))
+        out.append(
+            Problem(
+                where,
+                None,
+                f"SHACL {r.severity.lower()}: {what}{value}: {r.message('en')}",
+                "error" if r.severity == "Violation" else "warning",
+            )
+        )
     return out
 
 
@@ -104,8 +110,10 @@ def check_batch(pages: list) -> dict[str, list[Result]]:
 def ingest_check(pages: list, files: dict[str, str]) -> dict[str, list[Problem]]:
     """The ingest hook (see ingest.BatchCheck): each page's violations (errors) and warnings."""
     by_key = check_batch(pages)
-    return {p.key: to_problems(by_key.get(p.key, []), f"<{iris.partnership(p.key)}>", files.get(p.key, p.key))
-            for p in pages}
+    return {
+        p.key: to_problems(by_key.get(p.key, []), f"<{iris.partnership(p.key)}>", files.get(p.key, p.key))
+        for p in pages
+    }
 
 
 def _owners(store: OxStore, focus: str, graphs: dict[NamedNode, str]) -> set[str]:
@@ -153,5 +161,12 @@ def validate_partitioned(store) -> list[Result]:
     return sorted(found, key=Result.sort_key)
 
 
-__all__ = ["check_batch", "ingest_check", "page_check", "partition_quads", "to_problems", "validate_page",
-           "validate_partitioned"]
+__all__ = [
+    "check_batch",
+    "ingest_check",
+    "page_check",
+    "partition_quads",
+    "to_problems",
+    "validate_page",
+    "validate_partitioned",
+]

@@ -26,14 +26,14 @@ _LEXICAL = {
     XSD + "gYear": r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD + "boolean": r"^(true|false|1|0)$",
     XSD + "date": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD + "dateTime": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD
+    + "dateTime": r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
 }
 _CASTS = {XSD + "date", XSD + "dateTime"}  # a date must also exist (no 31 February)
 
 
 class ShapesError(Exception):
     """The shapes use SHACL that the fast engine does not compile."""
-
 
 
 @lru_cache(maxsize=1)
@@ -93,11 +93,38 @@ class Check:
     has_value: bool
 
 
-_SUPPORTED = {SH[x] for x in (
-    "targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode", "property", "path", "class",
-    "datatype", "nodeKind", "minCount", "maxCount", "in", "hasValue", "pattern", "flags", "minInclusive",
-    "languageIn", "lessThanOrEquals", "node", "sparql", "severity", "message", "name", "description",
-    "deactivated", "order", "group")} | {rdflib.RDF.type}
+_SUPPORTED = {
+    SH[x]
+    for x in (
+        "targetClass",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "targetNode",
+        "property",
+        "path",
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "in",
+        "hasValue",
+        "pattern",
+        "flags",
+        "minInclusive",
+        "languageIn",
+        "lessThanOrEquals",
+        "node",
+        "sparql",
+        "severity",
+        "message",
+        "name",
+        "description",
+        "deactivated",
+        "order",
+        "group",
+    )
+} | {rdflib.RDF.type}
 
 
 class _Compiler:
@@ -159,9 +186,14 @@ class _Compiler:
                 out.append(("MinCountConstraintComponent", f"FILTER NOT EXISTS {{ {vn} }}", False))
             elif n > 1:
                 cnt = self.var("n")
-                out.append(("MinCountConstraintComponent",
-                            f"{{ SELECT {f} (COUNT(DISTINCT {v}) AS {cnt}) WHERE {{ {{ {f} ?_any ?_o }} UNION {{ ?_s ?_any {f} }} "
-                            f"OPTIONAL {{ {vn} }} }} GROUP BY {f} }} FILTER({cnt} < {n})", False))
+                out.append(
+                    (
+                        "MinCountConstraintComponent",
+                        f"{{ SELECT {f} (COUNT(DISTINCT {v}) AS {cnt}) WHERE {{ {{ {f} ?_any ?_o }} UNION {{ ?_s ?_any {f} }} "
+                        f"OPTIONAL {{ {vn} }} }} GROUP BY {f} }} FILTER({cnt} < {n})",
+                        False,
+                    )
+                )
         for node in g.objects(shape, SH.maxCount):
             n = _int(node)
             v2 = self.var("v")
@@ -171,17 +203,27 @@ class _Compiler:
                 out.append(("MaxCountConstraintComponent", f"{vn} {vn2} FILTER(!sameTerm({v}, {v2}))", False))
             else:
                 cnt = self.var("n")
-                out.append(("MaxCountConstraintComponent",
-                            f"{{ SELECT {f} (COUNT(DISTINCT {v2}) AS {cnt}) WHERE {{ {vn2} }} GROUP BY {f} }} "
-                            f"FILTER({cnt} > {n})", False))
+                out.append(
+                    (
+                        "MaxCountConstraintComponent",
+                        f"{{ SELECT {f} (COUNT(DISTINCT {v2}) AS {cnt}) WHERE {{ {vn2} }} GROUP BY {f} }} "
+                        f"FILTER({cnt} > {n})",
+                        False,
+                    )
+                )
         for lst in g.objects(shape, SH["in"]):
             members = list(rdflib.collection.Collection(g, lst))
             test = " || ".join(f"sameTerm({v}, {_sparql_term(m)})" for m in members) or "false"
             out.append(("InConstraintComponent", f"{vn} FILTER(!({test}))", True))
         for hv in g.objects(shape, SH.hasValue):
             if path:
-                out.append(("HasValueConstraintComponent",
-                            f"FILTER NOT EXISTS {{ {self.triple(path, f, _sparql_term(hv))} }}", False))
+                out.append(
+                    (
+                        "HasValueConstraintComponent",
+                        f"FILTER NOT EXISTS {{ {self.triple(path, f, _sparql_term(hv))} }}",
+                        False,
+                    )
+                )
             else:
                 out.append(("HasValueConstraintComponent", f"FILTER(!sameTerm({f}, {_sparql_term(hv)}))", True))
         for pat in g.objects(shape, SH.pattern):
@@ -189,17 +231,24 @@ class _Compiler:
             args = f"str({v}), {_str(str(pat))}" + (f", {_str(str(flags))}" if flags else "")
             out.append(("PatternConstraintComponent", f"{vn} FILTER(isBlank({v}) || !regex({args}))", True))
         for m in g.objects(shape, SH.minInclusive):
-            out.append(("MinInclusiveConstraintComponent",
-                        f"{vn} FILTER(COALESCE(!({v} >= {_sparql_term(m)}), true))", True))
+            out.append(
+                ("MinInclusiveConstraintComponent", f"{vn} FILTER(COALESCE(!({v} >= {_sparql_term(m)}), true))", True)
+            )
         for lst in g.objects(shape, SH.languageIn):
             langs = [str(x) for x in rdflib.collection.Collection(g, lst)]
             test = " || ".join(f"langMatches(lang({v}), {_str(x)})" for x in langs) or "false"
-            out.append(("LanguageInConstraintComponent",
-                        f"{vn} FILTER(!isLiteral({v}) || lang({v}) = \"\" || !({test}))", True))
+            out.append(
+                ("LanguageInConstraintComponent", f'{vn} FILTER(!isLiteral({v}) || lang({v}) = "" || !({test}))', True)
+            )
         for other in g.objects(shape, SH.lessThanOrEquals):
             o = self.var("o")
-            out.append(("LessThanOrEqualsConstraintComponent",
-                        f"{vn} {f} <{other}> {o} . FILTER(COALESCE(!({v} <= {o}), true))", True))
+            out.append(
+                (
+                    "LessThanOrEqualsConstraintComponent",
+                    f"{vn} {f} <{other}> {o} . FILTER(COALESCE(!({v} <= {o}), true))",
+                    True,
+                )
+            )
         for node in g.objects(shape, SH.node):
             inner = self.node_violation(node, v)
             out.append(("NodeConstraintComponent", f"{vn} FILTER EXISTS {{ {inner} }}", True))
@@ -244,8 +293,14 @@ class _Compiler:
 
     def compile(self) -> list[Check]:
         g, checks = self.g, []
-        for shape in sorted({s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-                             for s in g.subjects(p, None)}, key=str):
+        for shape in sorted(
+            {
+                s
+                for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+                for s in g.subjects(p, None)
+            },
+            key=str,
+        ):
             if g.value(shape, SH.deactivated) == rdflib.Literal(True):
                 continue
             target = self.targets(shape)
@@ -258,22 +313,38 @@ class _Compiler:
                 for comp, pat, has_value in self.constraints(sub, "?this", "?value"):
                     if not path and has_value:
                         pat += " BIND(?this AS ?value)"
-                    checks.append(Check(str(sub), comp, self.severity(sub), self.messages(sub), path,
-                                        f"SELECT DISTINCT ?this {'?value' if has_value else ''} WHERE "
-                                        f"{{ {{ {target} }} {pat} }}", has_value))
+                    checks.append(
+                        Check(
+                            str(sub),
+                            comp,
+                            self.severity(sub),
+                            self.messages(sub),
+                            path,
+                            f"SELECT DISTINCT ?this {'?value' if has_value else ''} WHERE {{ {{ {target} }} {pat} }}",
+                            has_value,
+                        )
+                    )
             for c in g.objects(shape, SH.sparql):
                 select = str(g.value(c, SH.select)).replace("$this", "?this")
                 messages = self.messages(c) or self.messages(shape)
-                checks.append(Check(str(shape), "SPARQLConstraintComponent", self.severity(shape), messages, None,
-                                    f"{self.prefixes(c)}\nSELECT DISTINCT ?this ?value ?path WHERE "
-                                    f"{{ {{ {target} }} {{ {select} }} }}", True))
+                checks.append(
+                    Check(
+                        str(shape),
+                        "SPARQLConstraintComponent",
+                        self.severity(shape),
+                        messages,
+                        None,
+                        f"{self.prefixes(c)}\nSELECT DISTINCT ?this ?value ?path WHERE "
+                        f"{{ {{ {target} }} {{ {select} }} }}",
+                        True,
+                    )
+                )
         return checks
 
 
 @lru_cache(maxsize=1)
 def checks() -> tuple[Check, ...]:
     return tuple(_Compiler(shapes_graph()).compile())
-
 
 
 __all__ = ["SH", "Check", "ShapesError", "checks", "shapes_graph"]

@@ -22,11 +22,13 @@ def _typed(queries: Iterable[str], query) -> list[str]:
     subs: dict[str, list[str]] = {}
     queries = list(queries)
     for c in sorted({m[2] for q in queries for m in _TYPE.finditer(q)}):
-        subs[c] = [c] + sorted(r["s"].value for r in query(f"SELECT DISTINCT ?s WHERE {{ ?s <{SUBCLASS}>+ <{c}> "
-                                                             f"FILTER(isIRI(?s)) }}"))
+        subs[c] = [c] + sorted(
+            r["s"].value for r in query(f"SELECT DISTINCT ?s WHERE {{ ?s <{SUBCLASS}>+ <{c}> FILTER(isIRI(?s)) }}")
+        )
 
     def repl(m: re.Match) -> str:
         return " UNION ".join(f"{{ {m[1]} <{RDF_TYPE}> <{k}> }}" for k in subs[m[2]])
+
     return [_TYPE.sub(repl, q) for q in queries]
 
 
@@ -36,8 +38,9 @@ def resolve(store) -> list[str]:
 
 
 def _query_of(store):
-    return store.query if hasattr(store, "partnerships") else (
-        lambda q: store.query(q, use_default_graph_as_union=True))
+    return (
+        store.query if hasattr(store, "partnerships") else (lambda q: store.query(q, use_default_graph_as_union=True))
+    )
 
 
 def run_fast(store, resolved: list[str] | None = None) -> list[Result]:
@@ -54,8 +57,17 @@ def run_fast(store, resolved: list[str] | None = None) -> list[Result]:
         if c.component == "SPARQLConstraintComponent":
             p = row["path"]
             path = f"<{p.value}>" if isinstance(p, NamedNode) else None
-        found.add(Result(str(row["this"]), path, str(value) if value is not None else None,
-                         c.shape, c.component, c.severity, c.messages))
+        found.add(
+            Result(
+                str(row["this"]),
+                path,
+                str(value) if value is not None else None,
+                c.shape,
+                c.component,
+                c.severity,
+                c.messages,
+            )
+        )
     return sorted(found, key=Result.sort_key)
 
 
@@ -72,8 +84,7 @@ def run_pyshacl(triples: Iterable) -> list[Result]:
     import pyshacl
 
     data = _rdflib_graph(triples)
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none",
-                                    allow_warnings=True)
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True)
     langs = {str(m): _lang(m) for m in shapes_graph().objects(None, SH.message)}
     found: set[Result] = set()
     # Only the report's own results: pyshacl also types the nested sh:detail results of sh:node.
@@ -87,18 +98,28 @@ def run_pyshacl(triples: Iterable) -> list[Result]:
         shape = report.value(r, SH.sourceShape)
         comp = str(report.value(r, SH.sourceConstraintComponent)).removeprefix(str(SH))
         # pyshacl drops the language tags of SPARQL constraints' messages: put them back.
-        messages = tuple(sorted((m.language or langs.get(str(m), ""), str(m))
-                                for m in report.objects(r, SH.resultMessage)))
-        if comp != "SPARQLConstraintComponent" and value is not None and comp in (
-                "MinCountConstraintComponent", "MaxCountConstraintComponent", "HasValueConstraintComponent") \
-                and path is not None:
+        messages = tuple(
+            sorted((m.language or langs.get(str(m), ""), str(m)) for m in report.objects(r, SH.resultMessage))
+        )
+        if (
+            comp != "SPARQLConstraintComponent"
+            and value is not None
+            and comp in ("MinCountConstraintComponent", "MaxCountConstraintComponent", "HasValueConstraintComponent")
+            and path is not None
+        ):
             value = None  # pyshacl adds no value for these when a path is set; keep it uniform
-        found.add(Result(_n3(report.value(r, SH.focusNode)), path, _n3(value) if value is not None else None,
-                         str(shape), comp, str(report.value(r, SH.resultSeverity)).removeprefix(str(SH)),
-                         messages))
+        found.add(
+            Result(
+                _n3(report.value(r, SH.focusNode)),
+                path,
+                _n3(value) if value is not None else None,
+                str(shape),
+                comp,
+                str(report.value(r, SH.resultSeverity)).removeprefix(str(SH)),
+                messages,
+            )
+        )
     return sorted(found, key=Result.sort_key)
-
-
 
 
 def _triples(store) -> Iterable:
@@ -116,7 +137,6 @@ def _distinct_triples(store) -> Iterable:
 def validate(store, engine: str = "fast") -> list[Result]:
     """Every result of the shapes on a store (coopgraph Store or pyoxigraph Store), by `engine`."""
     return run_fast(store) if engine == "fast" else run_pyshacl(_triples(store))
-
 
 
 __all__ = ["resolve", "run_fast", "run_pyshacl", "validate"]

@@ -23,17 +23,30 @@ def reference_quads() -> tuple[Quad, ...]:
     return tuple(out)
 
 
-
-_FILE_FORMATS = {".ttl": RdfFormat.TURTLE, ".turtle": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES,
-                 ".ntriples": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD, ".json": RdfFormat.JSON_LD,
-                 ".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG, ".rdf": RdfFormat.RDF_XML,
-                 ".owl": RdfFormat.RDF_XML}
+_FILE_FORMATS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".turtle": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".ntriples": RdfFormat.N_TRIPLES,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD,
+    ".nq": RdfFormat.N_QUADS,
+    ".trig": RdfFormat.TRIG,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+}
 
 
 def file_formats_help() -> str:
     """'Turtle (.ttl, .turtle), N-Triples (.nt, .ntriples), ...': every extension load_files reads."""
-    names = {RdfFormat.TURTLE: "Turtle", RdfFormat.N_TRIPLES: "N-Triples", RdfFormat.JSON_LD: "JSON-LD",
-             RdfFormat.N_QUADS: "N-Quads", RdfFormat.TRIG: "TriG", RdfFormat.RDF_XML: "RDF/XML"}
+    names = {
+        RdfFormat.TURTLE: "Turtle",
+        RdfFormat.N_TRIPLES: "N-Triples",
+        RdfFormat.JSON_LD: "JSON-LD",
+        RdfFormat.N_QUADS: "N-Quads",
+        RdfFormat.TRIG: "TriG",
+        RdfFormat.RDF_XML: "RDF/XML",
+    }
     by_format: dict = {}
     for ext, fmt in _FILE_FORMATS.items():
         by_format.setdefault(fmt, []).append(ext)

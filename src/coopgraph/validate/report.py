@@ -23,14 +23,18 @@ def short(n3: str | None) -> str:
     if s.startswith("<") and s.endswith(">"):
         iri = s[1:-1]
         for prefix, base in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if iri.startswith(base) and "/" not in iri[len(base):] and "#" not in iri[len(base):]:
-                s = f"{prefix}:{iri[len(base):]}"
+            if iri.startswith(base) and "/" not in iri[len(base) :] and "#" not in iri[len(base) :]:
+                s = f"{prefix}:{iri[len(base) :]}"
                 break
         else:
             s = f"<{iri}>"
     else:
         for prefix in ("xsd", "rdf"):
-            s = s.replace(f"^^<{PREFIXES[prefix]}", f"^^{prefix}:").removesuffix(">") if f"^^<{PREFIXES[prefix]}" in s else s
+            s = (
+                s.replace(f"^^<{PREFIXES[prefix]}", f"^^{prefix}:").removesuffix(">")
+                if f"^^<{PREFIXES[prefix]}" in s
+                else s
+            )
         if len(s) > 80:
             s = s[:77] + "…"
     return ("^" if inverse else "") + s
@@ -80,22 +84,30 @@ class Report:
 
     def summary(self) -> str:
         bad = sum(1 for g in self.groups if g.partnership and g.results)
-        return (f"{self.checked} partnership(s) checked: {self.count('Violation')} violation(s), "
-                f"{self.count('Warning')} warning(s), {self.count('Info')} info(s); "
-                f"{bad} partnership(s) with results"
-                + ("; conforms." if self.conforms else
-                   "; no violation." if not self.count("Violation") else "; does NOT conform."))
+        return (
+            f"{self.checked} partnership(s) checked: {self.count('Violation')} violation(s), "
+            f"{self.count('Warning')} warning(s), {self.count('Info')} info(s); "
+            f"{bad} partnership(s) with results"
+            + (
+                "; conforms."
+                if self.conforms
+                else "; no violation."
+                if not self.count("Violation")
+                else "; does NOT conform."
+            )
+        )
 
 
 def build_report(store, results: list[Result]) -> Report:
     """Group results by partnership, with its title and source page, read from the same graph."""
-    query = store.query if hasattr(store, "partnerships") else (
-        lambda q: store.query(q, use_default_graph_as_union=True))
+    query = (
+        store.query if hasattr(store, "partnerships") else (lambda q: store.query(q, use_default_graph_as_union=True))
+    )
     cg, schema = iris.ONTOLOGY, "http://schema.org/"
     owner: dict[str, set[str]] = defaultdict(set)
     focus = sorted({r.focus for r in results if r.focus.startswith("<")})
     for i in range(0, len(focus), 2000):
-        values = " ".join(focus[i:i + 2000])
+        values = " ".join(focus[i : i + 2000])
         for row in query(f"""SELECT DISTINCT ?f ?p WHERE {{ VALUES ?f {{ {values} }}
                 {{ ?f a <{cg}Partnership> BIND(?f AS ?p) }}
                 UNION {{ ?p <{cg}themeAssignment>|<http://www.w3.org/ns/prov#wasDerivedFrom> ?f }}
@@ -109,7 +121,7 @@ def build_report(store, results: list[Result]) -> Report:
     parts = [p for p in groups if p]
     labels: dict[str, str] = {}
     for i in range(0, len(parts), 2000):
-        values = " ".join(parts[i:i + 2000])
+        values = " ".join(parts[i : i + 2000])
         for row in query(f"""SELECT ?p (SAMPLE(?t) AS ?title) (SAMPLE(?fn) AS ?file) WHERE {{ VALUES ?p {{ {values} }}
                 OPTIONAL {{ ?p <http://purl.org/dc/terms/title> ?t }}
                 OPTIONAL {{ ?p <http://www.w3.org/ns/prov#wasDerivedFrom>/<{cg}fileName> ?fn }} }} GROUP BY ?p"""):
@@ -118,7 +130,7 @@ def build_report(store, results: list[Result]) -> Report:
             g.source = row["file"].value if row["file"] is not None else None
     shared = sorted({r.focus for r in groups.get(None, Group(None)).results if r.focus.startswith("<")})
     for i in range(0, len(shared), 2000):
-        values = " ".join(shared[i:i + 2000])
+        values = " ".join(shared[i : i + 2000])
         for row in query(f"""SELECT ?f (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?f {{ {values} }}
                 ?f <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l
                 }} GROUP BY ?f"""):
@@ -155,23 +167,44 @@ def write_text(report: Report, out, lang: str = "en") -> None:
 
 def write_json(report: Report, out, lang: str = "en") -> None:
     def res(r: Result, g: Group) -> dict:
-        return {"severity": r.severity, "focusNode": r.focus, "path": r.path, "value": r.value,
-                "message": r.message(lang), "messages": {lg: t for lg, t in r.messages},
-                "sourceShape": r.shape, "sourceConstraintComponent": r.component}
+        return {
+            "severity": r.severity,
+            "focusNode": r.focus,
+            "path": r.path,
+            "value": r.value,
+            "message": r.message(lang),
+            "messages": {lg: t for lg, t in r.messages},
+            "sourceShape": r.shape,
+            "sourceConstraintComponent": r.component,
+        }
 
     # "conforms" is SHACL's word (no result at all, warnings included); "valid" is what the exit
     # code says (no violation). Both, and a sentence, so that no one reads a warning as a failure.
-    doc = {"valid": report.valid,
-           "conforms": report.conforms,
-           "meaning": ("valid: no violation (warnings and infos alone do not make the data invalid; "
-                       "exit code 0 unless --fail-on warning). conforms: SHACL's stricter sense, "
-                       "no result of any severity."),
-           "summary": {"partnerships": report.checked, "violations": report.count("Violation"),
-                       "warnings": report.count("Warning"), "infos": report.count("Info"),
-                       "text": report.summary()},
-           "groups": [{"partnership": g.partnership[1:-1] if g.partnership else None, "title": g.title,
-                       "source": g.source, "results": [res(r, g) for r in g.results]}
-                      for g in report.groups]}
+    doc = {
+        "valid": report.valid,
+        "conforms": report.conforms,
+        "meaning": (
+            "valid: no violation (warnings and infos alone do not make the data invalid; "
+            "exit code 0 unless --fail-on warning). conforms: SHACL's stricter sense, "
+            "no result of any severity."
+        ),
+        "summary": {
+            "partnerships": report.checked,
+            "violations": report.count("Violation"),
+            "warnings": report.count("Warning"),
+            "infos": report.count("Info"),
+            "text": report.summary(),
+        },
+        "groups": [
+            {
+                "partnership": g.partnership[1:-1] if g.partnership else None,
+                "title": g.title,
+                "source": g.source,
+                "results": [res(r, g) for r in g.results],
+            }
+            for g in report.groups
+        ],
+    }
     json.dump(doc, out, ensure_ascii=False, indent=2)
     out.write("\n")
 

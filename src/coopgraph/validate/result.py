@@ -27,8 +27,7 @@ class Result:
         return self.component
 
     def sort_key(self) -> tuple[str, str, str, str, str, str, tuple[tuple[str, str], ...]]:
-        return (self.focus, self.path or "", self.value or "", self.shape, self.component, self.severity,
-                self.messages)
+        return (self.focus, self.path or "", self.value or "", self.shape, self.component, self.severity, self.messages)
 
 
 __all__ = ["SEVERITIES", "Result"]
