@@ -46,7 +46,32 @@ def compress(ntriples: bytes) -> bytes:
     return zlib.compress(ntriples, 1)  # fast: about 4x smaller, and cheap to undo at dump time
 
 
-class DumpCache:
+class SidecarFile:
+    """A SQLite file of derived data beside the store, trusted only while its `meta` table says
+    valid = 1 (the dump cache here, the search index in search.py)."""
+
+    _db: sqlite3.Connection | None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def valid(self) -> bool:
+        if self._db is None:
+            return False
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'valid'").fetchone()
+        except sqlite3.DatabaseError:
+            return False  # an old, foreign or damaged file: not trusted
+        return bool(row and row[0] == "1")
+
+    def _set_valid(self, flag: bool) -> None:
+        assert self._db is not None
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('valid', ?)", ("1" if flag else "0",))
+
+
+class DumpCache(SidecarFile):
     def __init__(self, store_path: Path, read_only: bool, new_store: bool = False):
         self.path = store_path / FILE
         self.read_only = read_only
@@ -79,25 +104,6 @@ class DumpCache:
             db.close()
             raise
         return db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    # -- state ---------------------------------------------------------------------------------
-    def valid(self) -> bool:
-        if self._db is None:
-            return False
-        try:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'valid'").fetchone()
-        except sqlite3.DatabaseError:
-            return False  # an old, foreign or damaged file: not trusted
-        return bool(row and row[0] == "1")
-
-    def _set_valid(self, flag: bool) -> None:
-        assert self._db is not None
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('valid', ?)", ("1" if flag else "0",))
 
     def begin(self) -> bool:
         """Before a write to the store: clear `valid` (durably). Returns whether it was set."""

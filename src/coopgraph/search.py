@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from pathlib import Path
 
+from .dumpcache import SidecarFile
 from .rdf.namespaces import CG, DCTERMS, RDF, RDFS, SCHEMA, SKOS
 
 FILE = "search.sqlite"
@@ -150,7 +151,7 @@ def docs_of_converted(c) -> Docs:
     return extract(_triples_of_quads([*c.page, *c.entities]))
 
 
-class SearchIndex:
+class SearchIndex(SidecarFile):
     def __init__(self, store_path: Path | None, read_only: bool = False, new_store: bool = False):
         """`store_path=None`: a private in-memory index (built from a store by a reader that found
         the file missing or not valid)."""
@@ -196,25 +197,6 @@ class SearchIndex:
             db.close()
             raise
         return db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    # -- state -----------------------------------------------------------------------------------
-    def valid(self) -> bool:
-        if self._db is None:
-            return False
-        try:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'valid'").fetchone()
-        except sqlite3.DatabaseError:
-            return False
-        return bool(row and row[0] == "1")
-
-    def _set_valid(self, flag: bool) -> None:
-        assert self._db is not None
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('valid', ?)", ("1" if flag else "0",))
 
     def begin(self) -> bool:
         """Before a write to the store: clear `valid` (durably). Returns whether it was set."""
