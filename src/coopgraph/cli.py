@@ -16,12 +16,11 @@ from . import __version__
 from .api import DUMP_FORMATS, Rows
 from .cli_common import (
     RESULT_FORMAT_HELP,
-    SECONDS_MAX,
     Group,
     PathType,
-    Range,
     UsageProblem,
     atlas_opened,
+    endpoint_options,
     face,
     note_if_empty,
     open_output,
@@ -164,19 +163,7 @@ RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 )
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL Update to change the store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="Run on this remote SPARQL 1.1 endpoint instead of the store "
-    "(credentials only from $COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or netrc).",
-)
-@click.option(
-    "--timeout",
-    type=Range(min=1, max=SECONDS_MAX),
-    default=60,
-    show_default=True,
-    help="Seconds to wait for the remote endpoint.",
-)
+@endpoint_options
 def sparql(
     query: str,
     store_path: Path | None,

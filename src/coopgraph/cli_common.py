@@ -103,6 +103,23 @@ def opened(store_path: Path | None, *, read_only: bool):
         store.close()
 
 
+def endpoint_options(f):
+    """--endpoint URL and --timeout: run on a remote SPARQL 1.1 endpoint (`query` and `sparql`)."""
+    f = click.option(
+        "--timeout",
+        type=Range(min=1, max=SECONDS_MAX),
+        default=60,
+        show_default=True,
+        help="Seconds to wait for the remote endpoint.",
+    )(f)
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
+        "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.",
+    )(f)
+
+
 def store_option(f):
     return click.option("--store", "store_path", type=PathType(path_type=Path), envvar=ENV_VAR, help=STORE_HELP)(f)
 

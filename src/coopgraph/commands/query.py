@@ -9,11 +9,10 @@ import click
 
 from ..cli_common import (
     RESULT_FORMAT_HELP,
-    SECONDS_MAX,
     Failed,
-    Range,
     UsageProblem,
     atlas_opened,
+    endpoint_options,
     face,
     note_if_empty,
     stdout,
@@ -77,19 +76,7 @@ def _list(out: IO[str]) -> None:
 )
 @click.option("--list", "list_", is_flag=True, help="List the saved queries with their parameters.")
 @click.option("--show", is_flag=True, help="Print the query text (with the parameters given) instead of running it.")
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="Run on this remote SPARQL 1.1 endpoint instead of the store. Credentials only from "
-    "$COOPGRAPH_ENDPOINT_USER/$COOPGRAPH_ENDPOINT_PASSWORD or a netrc file.",
-)
-@click.option(
-    "--timeout",
-    type=Range(min=1, max=SECONDS_MAX),
-    default=60,
-    show_default=True,
-    help="Seconds to wait for the remote endpoint.",
-)
+@endpoint_options
 @click.option("--allow-update", is_flag=True, help="Allow a saved SPARQL Update to change the data.")
 @store_option
 def command(
