@@ -5,6 +5,8 @@ here lives in this layer, never in their text:
 - a result cache (`ResultCache`): a repeated question on an unchanged store is answered from
   memory. Keyed by the query text after binding and by the state of the store the handle reads
   (the generation it was opened at, and the writes made through it since), bounded in bytes (LRU);
+- behind it, the answers kept beside the store (answers.py) for that store generation: what one
+  process computed, the next `coopgraph query` process or server worker reads back;
 - on the on-disk database, a saved query with a *disk plan* (disk_plans/, see its README) runs
   that plan: the same question with its joins arranged for Oxigraph's disk, same rows (tested);
 - `search-partnerships` takes its candidates from the full-text index (search.py), then runs the
@@ -109,6 +111,10 @@ def select(
     key = (store_key(store), text)
     if cache is not None:
         hit = cache.get(key)
+        if hit is None:
+            hit = _kept(store, text)
+            if hit is not None:
+                cache.put(key, hit, _size(hit))
         if hit is not None:
             return hit
     table = None
@@ -126,7 +132,16 @@ def select(
         table = _results.from_oxigraph(db.query(run, use_default_graph_as_union=True))
     if cache is not None and store_key(store) == key[0]:
         cache.put(key, table, _size(table))
+        if not store.local_writes:
+            store.answers.put(store.opened_generation, text, table)
     return table
+
+
+def _kept(store, text: str) -> _results.Table | None:
+    """The answer another process (or this one, earlier) kept for this store state (answers.py)."""
+    if store.local_writes:
+        return None  # this handle reads a state of its own
+    return store.answers.get(store.opened_generation, text)
 
 
 def search(store, text: str, limit: int = 50, cache: ResultCache | None = RESULTS) -> _results.Table:

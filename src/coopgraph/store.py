@@ -24,6 +24,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QueryS
 from pyoxigraph import Store as OxStore
 
 from .errors import StoreError
+from .answers import AnswerFile
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
 from .reference import reference_graphs
@@ -273,6 +274,8 @@ class Store:
         # (load_pages); any other write to the store clears it, and close() rebuilds it.
         self.search = SearchIndex(self.path, read_only, new_store)
         self._search_in_step = self.search.valid()
+        # Answers computed on this store state by any process (answers.py); every write empties them.
+        self.answers = AnswerFile(self.path, read_only)
         self._known_write = False
         self.cache.on_begin.append(self._derived_begin)
 
@@ -298,9 +301,11 @@ class Store:
                 self.search.end(True, stamp)
             else:
                 self.rebuild_search(stamp)
+            self.answers.end(self.opened_generation, stamp, wrote=self.local_writes > 0)
             self._bump_generation(stamp)
         self.cache.close()
         self.search.close()
+        self.answers.close()
         self.open = None  # type: ignore[assignment]  # pyoxigraph closes on drop
         self._personal = None
 
@@ -308,6 +313,7 @@ class Store:
         """Before any write to the store (called by the dump cache's begin)."""
         self.local_writes += 1
         self.search.begin()
+        self.answers.begin()
         if not self._known_write:
             self._search_in_step = False  # a write this class does not follow: rebuild at close
 
