@@ -123,7 +123,9 @@ def select(
         table = _search_partnerships(store, db, text)
     if table is None:
         run = text
-        if db is store.open and name is not None and given is not None:
+        # A plan is for the whole-Atlas question: with a parameter given (a country), the plain
+        # text's index look-ups beat its hash joins (measured at 15,000 partnerships).
+        if db is store.open and name is not None and given is not None and not given:
             plan = disk_plan(name)
             if plan is not None:
                 from . import queries as _queries

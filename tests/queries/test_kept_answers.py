@@ -48,7 +48,9 @@ def forge(cli: CLI, partnerships: str) -> None:
         "        db.execute('UPDATE answer SET body = ? WHERE key = ?', (encode(t), key))\n"
         "db.commit()\n"
     )
-    p = subprocess.run([sys.executable, "-c", code, str(cli.store / FILE), partnerships], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(cli.store / FILE), partnerships], capture_output=True, text=True
+    )
     assert p.returncode == 0, p.stderr
 
 
@@ -86,7 +88,11 @@ def test_every_write_forgets_the_kept_answers(cli, tmp_path):
     # a SPARQL Update
     forge(cli, "999")
     stats(cli)
-    r = cli("sparql", "--allow-update", "DELETE WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } }")
+    r = cli(
+        "sparql",
+        "--allow-update",
+        "DELETE WHERE { GRAPH ?g { ?p a <https://w3id.org/coopgraph/ontology#Partnership> } }",
+    )
     assert r.code == 0, r.err
     assert kept(cli) == ("1", 0)
     assert stats(cli)["partnerships"] == "0"

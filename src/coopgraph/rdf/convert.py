@@ -287,6 +287,7 @@ class _Builder:
             self.page(P, CG.inTheme, NamedNode(theme))
         for fp in p.french_partners:
             self.page(P, CG.frenchPartner, self.french(fp.name))
+        countries: dict[str, NamedNode] = {}
         for fo in p.foreign_partners:
             node, country = self.foreign(fo.name, fo.country)
             self.entity(node, RDF.type, CG.ForeignCollectivite)
@@ -295,6 +296,11 @@ class _Builder:
             if self.links is not None:
                 self.place(node, self.links.places.get((fo.name, fo.country)), country)
             self.page(P, CG.foreignPartner, node)
+            countries[country.value] = country
+        # Derived (documented in the ontology): the partnership's countries, each once, so that "in
+        # Mali" is one look-up and joins with no duplicate per partner (no DISTINCT sub-select).
+        for _, country in sorted(countries.items()):
+            self.page(P, CG.inCountry, country)
         if p.embassy:
             e = NamedNode(iris.embassy(p.embassy.name))
             self.entity(e, RDF.type, CG.Embassy)
