@@ -315,8 +315,11 @@ class Atlas:
         Updates are refused (UpdateRefused: use `update()`), and so are SERVICE calls
         (ServiceRefused) unless `allow_service`. Invalid SPARQL raises SparqlError.
         """
+        from . import engine
+
         self._refuse(text, allow_service, "Atlas")
-        answer = _sparql.run_local(self.store, text, allow_service=allow_service)
+        # A long-lived process reads its in-memory copy once loaded (an exact copy of the open data).
+        answer = _sparql.run_local(self.store, text, allow_service=allow_service, db=engine.reader(self.store))
         return Rows(answer) if isinstance(answer, _results.Table) else answer  # type: ignore[return-value]
 
     @staticmethod

@@ -281,8 +281,8 @@ def memory_wanted() -> bool:
 
 
 class MemoryCopy:
-    """The open graph (every named graph, the bookkeeping one aside) in an in-memory pyoxigraph
-    store, loaded in a background thread from the store's N-Triples chunks (the cache when valid)."""
+    """The open graph (every graph) in an in-memory pyoxigraph store, loaded in a background thread
+    from the store's N-Triples chunks (the cache when valid) and the bookkeeping graph."""
 
     def __init__(self, store):
         self.key = store_key(store)
@@ -315,6 +315,12 @@ class MemoryCopy:
                     batch, size = [], 0
             if batch:
                 db.bulk_load(b"".join(batch), format=RdfFormat.N_QUADS)
+            # and the bookkeeping graph (not in the chunks), so that any query reads what the disk holds
+            from pyoxigraph import NamedNode
+
+            from .rdf import iris
+
+            db.extend(store.open.quads_for_pattern(None, None, None, NamedNode(iris.G_META)))
             self.quads = len(db)
             self.db = db
             self.load_seconds = time.perf_counter() - t

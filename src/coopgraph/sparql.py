@@ -5,7 +5,7 @@ and names set aside), so no spelling of an update or SERVICE keyword slips throu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from pyoxigraph import QueryBoolean, QuerySolutions, Triple
 
@@ -190,8 +190,12 @@ def guard(q: str, *, allow_update: bool, allow_service: bool) -> None:
         raise UpdateRefused()
 
 
-def run_local(store: Store, q: str, *, allow_update: bool = False, allow_service: bool = False) -> Answer:
-    """Run a query (with the CLI's prefixes) or, when allowed, an update on an embedded store."""
+def run_local(
+    store: Store, q: str, *, allow_update: bool = False, allow_service: bool = False, db: Any = None
+) -> Answer:
+    """Run a query (with the CLI's prefixes) or, when allowed, an update on an embedded store.
+
+    `db`: where to read instead of the store's database (its in-memory copy, engine.reader)."""
     guard(q, allow_update=allow_update, allow_service=allow_service)
     if is_update(q):
         try:
@@ -200,7 +204,10 @@ def run_local(store: Store, q: str, *, allow_update: bool = False, allow_service
             raise SparqlError(explain_syntax_error(q, e, update=True)) from None
         return None
     try:
-        res = store.query(q, prefixes=PREFIXES)
+        if db is not None and db is not store.open:
+            res = db.query(q, prefixes=PREFIXES, use_default_graph_as_union=True)
+        else:
+            res = store.query(q, prefixes=PREFIXES)
         if isinstance(res, QueryBoolean):
             return bool(res)
         if isinstance(res, QuerySolutions):

@@ -85,6 +85,7 @@ def test_the_in_memory_copy_gives_the_disks_rows_and_follows_writes(tmp_path):
     assert cli("ingest", SEED, *sorted(PAGES.glob("fixture-*.txt"))).code == 0
     with coopgraph.open(cli.store, read_only=True, memory=False) as disk:
         expected = {(n, tuple(p.items())): disk.query(n, **p) for n, p in CASES}
+        disk_every = disk.sparql("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     engine.RESULTS.clear()
     with coopgraph.open(cli.store, read_only=True, memory=True) as atlas:
         assert atlas.wait_for_memory(120)
@@ -92,6 +93,10 @@ def test_the_in_memory_copy_gives_the_disks_rows_and_follows_writes(tmp_path):
         assert copy.quads > 5000 and engine.reader(atlas.store) is copy.db
         for (n, p), rows in expected.items():
             assert atlas.query(n, **dict(p)) == rows, n
+        # any query reads the copy, and the copy holds every graph the disk holds
+        every = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        assert atlas.sparql(every) == disk_every and len(disk_every) > 3
+        assert copy.quads == len(atlas.store.open)
     engine.RESULTS.clear()
     with coopgraph.open(cli.store, memory=True) as atlas:  # a writer: a new copy after each write
         assert atlas.wait_for_memory(120)
