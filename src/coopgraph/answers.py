@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -66,6 +67,7 @@ class AnswerFile(SidecarFile):
         self.read_only = read_only
         self._db: sqlite3.Connection | None = None
         self._writable = False
+        self._lock = threading.Lock()  # one connection, several threads (the server's worker, the API)
         if budget() <= 0:
             return
         if not read_only:
@@ -117,14 +119,11 @@ class AnswerFile(SidecarFile):
         return row[0] if row else None
 
     # -- writers ---------------------------------------------------------------------------------
-    def begin(self) -> None:
-        """Before a write to the store: no answer is trusted until the writer closes."""
+    def _begin(self) -> None:
         if self._db is not None and self._writable and self.valid():
             self._set_valid(False)
 
-    def end(self, old_generation: str, new_generation: str, wrote: bool) -> None:
-        """As a writer closes the store (before the store's own stamp): the answers describe
-        `new_generation`; those of `old_generation` are kept only when nothing was written."""
+    def _end(self, old_generation: str, new_generation: str, wrote: bool) -> None:
         if self._db is None or not self._writable:
             return
         try:
@@ -144,7 +143,7 @@ class AnswerFile(SidecarFile):
             pass  # the file stays cleared: answers are computed again, never wrong
 
     # -- readers ---------------------------------------------------------------------------------
-    def get(self, generation: str, text: str) -> Table | None:
+    def _get(self, generation: str, text: str) -> Table | None:
         if self._db is None or not generation:
             return None
         db = self._db
@@ -160,7 +159,7 @@ class AnswerFile(SidecarFile):
         except (sqlite3.Error, ValueError, TypeError, zlib.error):
             return None  # unreadable: compute the answer
 
-    def put(self, generation: str, text: str, table: Table) -> None:
+    def _put(self, generation: str, text: str, table: Table) -> None:
         if self._db is None or not self._writable or not generation:
             return
         body = encode(table)
@@ -200,3 +199,24 @@ class AnswerFile(SidecarFile):
         if self._db is None:
             return 0
         return int(self._db.execute("SELECT COUNT(*) FROM answer").fetchone()[0])
+
+    def begin(self) -> None:
+        """Before a write to the store: no answer is trusted until the writer closes."""
+        with self._lock:
+            self._begin()
+
+    def end(self, old_generation: str, new_generation: str, wrote: bool) -> None:
+        """As a writer closes the store (before the store's own stamp): the answers describe
+        `new_generation`; those of `old_generation` are kept only when nothing was written."""
+        with self._lock:
+            self._end(old_generation, new_generation, wrote)
+
+    def get(self, generation: str, text: str) -> Table | None:
+        """The answer kept for `text` on the store at `generation`, or None."""
+        with self._lock:
+            return self._get(generation, text)
+
+    def put(self, generation: str, text: str, table: Table) -> None:
+        """Keep `table` as the answer to `text` on the store at `generation` (when the file describes it)."""
+        with self._lock:
+            self._put(generation, text, table)
