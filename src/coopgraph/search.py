@@ -372,9 +372,9 @@ class SearchIndex(SidecarFile):
         against the external content; for tests and checks). The check is an FTS5 command, which
         SQLite only runs on a writable connection: a read-only index opens one for it."""
         assert self._db is not None
-        if self.read_only:
-            assert self.path is not None  # only a file is opened read-only
-        db = sqlite3.connect(self.path, isolation_level=None) if self.read_only and self.path else self._db
+        db = self._db
+        if self.read_only and self.path is not None:
+            db = sqlite3.connect(self.path, isolation_level=None)
         try:
             for fts in ("words", "subs"):
                 db.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
