@@ -16,6 +16,8 @@ import pytest
 
 from conftest import CLI, PAGES, SEED
 
+from coopgraph.search import FORMAT
+
 INDEX = "search.sqlite"
 FIXTURES = sorted(PAGES.glob("fixture-*.txt"))
 CHECK = """
@@ -25,23 +27,30 @@ from coopgraph.search import SearchIndex
 with coopgraph.open(sys.argv[1], read_only=True) as atlas:
     fresh = SearchIndex(None)
     fresh.rebuild(atlas.store.open)
-    with atlas.store.search.reading(atlas.store.opened_generation) as usable:
-        on_disk = atlas.store.search.documents() if usable else None
+    index = atlas.store.search
+    with index.reading(atlas.store.opened_generation) as usable:
+        on_disk = index.documents() if usable else None
+        consistent = index.consistent() if usable else None
+        answers = {q: index.search(q) for q in sys.argv[2:]} if usable else None
     found = {q: [[r["partnership"], r["title"]] for r in atlas.search(q)] for q in sys.argv[2:]}
     print(json.dumps({"usable": usable, "same": on_disk == fresh.documents(), "n": len(fresh.documents()),
-                      "found": found}))
+                      "consistent": consistent, "found": found,
+                      "same_answers": answers == {q: fresh.search(q) for q in sys.argv[2:]}}))
 """
 
 
 def check(cli: CLI, *words: str) -> dict:
-    """The index on disk: usable for the store's state, equal to one built from the store, and
-    what Atlas.search finds for `words` (in a fresh process, as a reader)."""
+    """The index on disk: usable for the store's state, equal to one built from the store (the
+    texts it holds, and its full-text indexes exactly over them), and what Atlas.search finds for
+    `words` (in a fresh process, as a reader). `in_step`: all of it, and the index's answers to
+    `words` (order, scores, snippets) are those of an index built from the store."""
     p = subprocess.run([sys.executable, "-c", CHECK, str(cli.store), *words], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     import json
 
     out = json.loads(p.stdout)
     out["stderr"] = p.stderr
+    out["in_step"] = out["usable"] and out["same"] and out["consistent"] and out["same_answers"]
     return out
 
 
@@ -65,7 +74,7 @@ def saved_rows(cli: CLI, text: str) -> list[dict]:
 def test_after_ingest_the_index_is_the_store_and_ignores_accents_and_case(cli):
     assert cli("ingest", SEED, *FIXTURES).code == 0
     out = check(cli, "Ségou", "segou", "SEGOU", "sÉgOu", "angouleme", "Balanzan", "eau potable", "zzzz")
-    assert out["usable"] and out["same"] and out["n"] == len(FIXTURES) + 1
+    assert out["in_step"] and out["n"] == len(FIXTURES) + 1
     assert "stale" not in out["stderr"]
     f = out["found"]
     assert titles(f["Ségou"]) == {"Coopération décentralisée Angoulême – Ségou 2020-2021"}
@@ -105,7 +114,7 @@ def test_a_changed_page_replaces_its_document(cli, tmp_path):
     page.write_text(text.replace("intercommunalité Balanzan", "intercommunalité des pirogues"), encoding="utf-8")
     assert cli("ingest", page).code == 0
     out = check(cli, "pirogues", "Sébougou")
-    assert out["usable"] and out["same"]
+    assert out["in_step"]
     assert titles(out["found"]["pirogues"]) == {"Coopération décentralisée Angoulême – Ségou 2020-2021"}
     assert saved_rows(cli, "pirogues") == plain_rows(cli, "pirogues") == []  # not in title or summary
     assert saved_rows(cli, "Ségou") == plain_rows(cli, "Ségou")
@@ -124,7 +133,7 @@ def test_a_label_another_page_adds_to_a_shared_partner_reaches_every_document(cl
     assert cli("ingest", SEED).code == 0
     assert cli("ingest", other).code == 0
     out = check(cli, "ville angouleme")
-    assert out["usable"] and out["same"]
+    assert out["in_step"]
     # the same commune (one node): the name the second page wrote is the first one's partner's too
     assert titles(out["found"]["ville angouleme"]) == {
         "Angoulême – Ségou : jardins",
@@ -143,7 +152,7 @@ def test_an_update_is_in_the_index(cli):
     )
     assert r.code == 0, r.err
     out = check(cli, "rizieres", "Ségou")
-    assert out["usable"] and out["same"]  # rebuilt from the store when the update's process closed it
+    assert out["in_step"]  # rebuilt from the store when the update's process closed it
     assert titles(out["found"]["rizieres"]) == {"Mangroves et rizières"}
     assert "Coopération décentralisée Angoulême – Ségou 2020-2021" not in titles(out["found"]["Ségou"])
     assert saved_rows(cli, "RIZI") == plain_rows(cli, "RIZI") != []
@@ -170,7 +179,7 @@ def test_a_writer_killed_mid_write_never_leaves_a_stale_answer(cli):
     assert saved_rows(cli, "Pirogues") == plain_rows(cli, "Pirogues") != []
     assert cli("ingest", SEED).code == 0  # the next writer (nothing to load) rebuilds the index
     out = check(cli, "pirogues")
-    assert out["usable"] and out["same"] and titles(out["found"]["pirogues"]) == {"Pirogues du fleuve"}
+    assert out["in_step"] and titles(out["found"]["pirogues"]) == {"Pirogues du fleuve"}
 
 
 def test_a_store_without_an_index_still_searches_and_gets_one(cli):
@@ -184,7 +193,7 @@ def test_a_store_without_an_index_still_searches_and_gets_one(cli):
     assert saved_rows(cli, "Ségou") == plain_rows(cli, "Ségou")
     assert cli("ingest", SEED).code == 0
     out = check(cli, "Ségou")
-    assert out["usable"] and out["same"] and out["found"]["Ségou"]
+    assert out["in_step"] and out["found"]["Ségou"]
 
 
 def test_a_damaged_index_is_ignored_then_replaced(cli):
@@ -195,4 +204,59 @@ def test_a_damaged_index_is_ignored_then_replaced(cli):
     assert saved_rows(cli, "Ségou") == plain_rows(cli, "Ségou") != []
     assert cli("ingest", SEED).code == 0
     out = check(cli, "Ségou")
-    assert out["usable"] and out["same"]
+    assert out["in_step"]
+
+
+# An index as coopgraph 0.x wrote it before FORMAT 2 (its own copy of the texts in `words`, no
+# `format` in meta), or as a later version might: marked valid for the store's generation, and
+# holding a partnership the store does not have. Never trusted, then replaced.
+OLD_LAYOUT = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE page (pid INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
+                   abstract TEXT NOT NULL, texts TEXT NOT NULL);
+CREATE VIRTUAL TABLE words USING fts5(title, texts, names, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE subs USING fts5(title, abstract, tokenize = 'trigram');
+INSERT INTO page VALUES (1, 'https://w3id.org/coopgraph/id/partnership/ghost', 'Fantôme', '', '');
+INSERT INTO words (rowid, title, texts, names) VALUES (1, 'Fantôme', 'Ségou', '');
+INSERT INTO subs (rowid, title, abstract) VALUES (1, 'Fantôme', 'Ségou');
+"""
+
+
+@pytest.mark.parametrize("fmt", [None, "99"])
+def test_an_index_of_another_format_is_never_trusted_and_is_rebuilt(cli, fmt):
+    assert cli("ingest", SEED).code == 0
+    generation = (cli.store / "generation").read_text().strip()
+    for suffix in ("", "-wal", "-shm"):
+        (cli.store / (INDEX + suffix)).unlink(missing_ok=True)
+    db = sqlite3.connect(cli.store / INDEX)
+    db.executescript(OLD_LAYOUT)
+    meta = {"valid": "1", "generation": generation, **({"format": fmt} if fmt else {})}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    db.commit()
+    db.close()
+    out = check(cli, "fantome", "Ségou")
+    assert not out["usable"] and "stale" in out["stderr"]  # answered from an index built from the store
+    assert out["found"]["fantome"] == [] and titles(out["found"]["Ségou"]) == {
+        "Coopération décentralisée Angoulême – Ségou 2020-2021"
+    }
+    assert saved_rows(cli, "Fantôme") == plain_rows(cli, "Fantôme") == []
+    assert cli("ingest", SEED).code == 0  # the next writer starts the file again and fills it
+    out = check(cli, "fantome", "Ségou")
+    assert out["in_step"] and out["found"]["fantome"] == [] and out["found"]["Ségou"]
+    db = sqlite3.connect(cli.store / INDEX)
+    assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == (FORMAT,)
+    db.close()
+
+
+def test_ranking_weighs_the_title_and_is_the_same_each_time(cli):
+    assert cli("ingest", SEED, *FIXTURES).code == 0
+    out = check(cli, "assainissement", "Ségou assainissement", "coopération")
+    assert out["in_step"]
+    f = out["found"]
+    # in the Lille – Dakar title; only in the Angoulême – Ségou page's texts
+    assert [t for _, t in f["assainissement"]][:2] == [
+        "Coopération décentralisée Lille – Dakar : assainissement des quartiers 2016-2019",
+        "Coopération décentralisée Angoulême – Ségou 2020-2021",
+    ]
+    assert titles(f["Ségou assainissement"]) == {"Coopération décentralisée Angoulême – Ségou 2020-2021"}
+    assert check(cli, "coopération")["found"] == {"coopération": f["coopération"]}  # a word in most pages
