@@ -4,11 +4,15 @@ plain bulk load.
 
     python benchmarks/bench_queries.py [--partnerships 15000] [--seed 42] [--work /tmp/coopgraph-bench-queries]
                                        [--repeat 15] [--no-rdflib] [--no-virtuoso] [--no-ingest] [--only NAME ...]
+                                       [--rounds N] [--baseline-exe PATH] [--ingest-only]
 
 Builds (once, then reuses) a synthetic corpus with benchmarks/synth.py under --work. Unless
 --no-ingest (or --store), ingests it WITH validation into a fresh store (a whole `coopgraph ingest`
 process: wall time, peak RSS), then bulk-loads the same quads (the store's N-Quads dump) into a
-fresh on-disk pyoxigraph store (a whole process: `Store.bulk_load`), and reports the ratio.
+fresh on-disk pyoxigraph store (a whole process: `Store.bulk_load`), and reports the ratio (wall
+time, CPU time, peak memory of the main process and of its whole process tree). --rounds N alternates
+the two N times; --baseline-exe times another coopgraph (an older commit's) on the same pages in each
+round; --ingest-only stops there (results/ingest.json and ingest.md).
 
 For each saved query, with its defaults and with its example parameters:
 - server first / repeated: a warm process as `coopgraph serve` holds it (`coopgraph.open(...,
@@ -148,35 +152,135 @@ def build_store(work: Path, n: int, seed: int) -> Path:
     return store
 
 
-def ingest_against_bulk_load(work: Path, n: int, seed: int) -> tuple[dict, Path]:
-    """Ingest with validation into a fresh store, then a plain bulk load of the same quads."""
+_TREE_SAMPLER = """import os, subprocess, sys, threading, time
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+def tree(pid, pss):
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            if pss:  # smaps_rollup walks the page tables: costly for a big process, read it less often
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    total += next(int(x.split()[1]) for x in f if x.startswith("Pss:"))
+            else:
+                with open(f"/proc/{p}/statm") as f:
+                    total += int(f.read().split()[1]) * PAGE_KB
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError, StopIteration):
+            continue
+    return total
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+peak = [0, 0]
+done = threading.Event()
+def sample():
+    n = 0
+    while not done.is_set():
+        peak[0] = max(peak[0], tree(p.pid, False))
+        if n % 10 == 0:
+            peak[1] = max(peak[1], tree(p.pid, True))
+        n += 1
+        done.wait(0.05)
+th = threading.Thread(target=sample, daemon=True)
+th.start()
+_, status, usage = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t
+done.set()
+th.join()
+cpu = usage.ru_utime + usage.ru_stime
+print(wall, cpu, usage.ru_maxrss, peak[0], peak[1], os.waitstatus_to_exitcode(status), file=sys.stderr)
+"""
+
+
+def tree_usage_of(cmd: list[str], **kwargs) -> dict:
+    """Wall s, CPU s (the process and its workers), peak RSS MB of the main process, and peak RSS
+    and PSS of the whole process tree (RSS sampled every 50 ms, PSS every 0.5 s; RSS counts pages
+    that forked workers share with the main process once per process, PSS divides them among the
+    processes)."""
+    p = subprocess.run([sys.executable, "-c", _TREE_SAMPLER, *cmd], capture_output=True, text=True, **kwargs)
+    *err, last = p.stderr.rstrip("\n").split("\n")
+    wall, cpu, main_kb, rss_kb, pss_kb, code = last.split()
+    return {
+        "wall_s": round(float(wall), 1),
+        "cpu_s": round(float(cpu), 1),
+        "peak_rss_main_mb": round(int(main_kb) / 1024),
+        "peak_rss_tree_mb": round(int(rss_kb) / 1024),
+        "peak_pss_tree_mb": round(int(pss_kb) / 1024),
+        "rc": int(code),
+        "stderr": "\n".join(err),
+    }
+
+
+def ingest_against_bulk_load(
+    work: Path, n: int, seed: int, rounds: int = 1, baseline_exe: str | None = None
+) -> tuple[dict, Path]:
+    """Ingest with validation into a fresh store, then a plain bulk load of the same quads, `rounds`
+    times alternated (medians reported; the machine is shared, so each round's ratio too); with
+    `baseline_exe`, another coopgraph (e.g. an older commit) ingests the same pages in each round."""
     pages = corpus(work, n, seed)
     store = work / "store"
-    shutil.rmtree(store, ignore_errors=True)
-    r: dict = {}
-    load = os.getloadavg()
-    wall, rss, p = peak_rss_of([coopgraph_exe(), "ingest", "-q", "--store", str(store), str(pages)])
-    assert p.returncode in (0, 1), p.stderr  # 1: some pages had problems (synthetic faults), the others loaded
-    r["ingest_validated_s"] = round(wall, 1)
-    r["ingest_peak_rss_main_mb"] = round(rss)
-    r["load_average_before"] = [round(x, 2) for x in load]
-    print(f"ingest (validated) {wall:.1f} s, peak RSS {rss:.0f} MB", file=sys.stderr)
     nq = work / "dump.nq"
-    subprocess.run([coopgraph_exe(), "dump", "--store", str(store), "--format", "nquads", "-o", str(nq)], check=True)
-    r["quads"] = sum(1 for _ in open(nq, "rb"))
     target = work / "bulk-store"
-    shutil.rmtree(target, ignore_errors=True)
     code = (
         "import sys; from pyoxigraph import Store, RdfFormat\n"
         "s = Store(sys.argv[1]); s.bulk_load(path=sys.argv[2], format=RdfFormat.N_QUADS); s.flush()\n"
     )
-    wall, rss, p = peak_rss_of([sys.executable, "-c", code, str(target), str(nq)])
-    assert p.returncode == 0, p.stderr
-    r["bulk_load_s"] = round(wall, 1)
-    r["bulk_load_peak_rss_mb"] = round(rss)
-    r["ingest_over_bulk_load"] = round(r["ingest_validated_s"] / wall, 2)
-    print(f"bulk_load {wall:.1f} s, peak RSS {rss:.0f} MB", file=sys.stderr)
-    shutil.rmtree(target, ignore_errors=True)
+    runs: list[dict] = []
+    for k in range(rounds):
+        run: dict = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
+        exes = [("ingest", coopgraph_exe())] + ([("baseline", baseline_exe)] if baseline_exe else [])
+        for name, exe in exes if k % 2 == 0 else exes[::-1]:
+            where = store if name == "ingest" else work / "baseline-store"
+            shutil.rmtree(where, ignore_errors=True)
+            m = tree_usage_of([exe, "ingest", "-q", "--store", str(where), str(pages)])
+            assert m.pop("rc") in (0, 1), m["stderr"]  # 1: some pages had problems, the others loaded
+            m.pop("stderr")
+            run[name] = m
+            print(f"round {k + 1}: {name} (validated) {m}", file=sys.stderr)
+        if k == 0:
+            subprocess.run(
+                [coopgraph_exe(), "dump", "--store", str(store), "--format", "nquads", "-o", str(nq)], check=True
+            )
+        shutil.rmtree(target, ignore_errors=True)
+        m = tree_usage_of([sys.executable, "-c", code, str(target), str(nq)])
+        assert m.pop("rc") == 0, m["stderr"]
+        m.pop("stderr")
+        run["bulk_load"] = m
+        shutil.rmtree(target, ignore_errors=True)
+        run["ingest_over_bulk_load"] = round(run["ingest"]["wall_s"] / m["wall_s"], 2)
+        if baseline_exe:
+            run["baseline_over_bulk_load"] = round(run["baseline"]["wall_s"] / m["wall_s"], 2)
+        print(f"round {k + 1}: bulk_load {m}; ratio {run['ingest_over_bulk_load']}", file=sys.stderr)
+        runs.append(run)
+    shutil.rmtree(work / "baseline-store", ignore_errors=True)
+
+    def median(part: str, key: str) -> float:
+        return round(statistics.median(r[part][key] for r in runs), 1)
+
+    r: dict = {
+        "quads": sum(1 for _ in open(nq, "rb")),
+        "rounds": runs,
+        "ingest_validated_s": median("ingest", "wall_s"),
+        "ingest_cpu_s": median("ingest", "cpu_s"),
+        "ingest_peak_rss_main_mb": max(x["ingest"]["peak_rss_main_mb"] for x in runs),
+        "ingest_peak_rss_tree_mb": max(x["ingest"]["peak_rss_tree_mb"] for x in runs),
+        "ingest_peak_pss_tree_mb": max(x["ingest"]["peak_pss_tree_mb"] for x in runs),
+        "bulk_load_s": median("bulk_load", "wall_s"),
+        "bulk_load_cpu_s": median("bulk_load", "cpu_s"),
+        "bulk_load_peak_rss_mb": max(x["bulk_load"]["peak_rss_main_mb"] for x in runs),
+        "ingest_over_bulk_load": round(statistics.median(x["ingest_over_bulk_load"] for x in runs), 2),
+    }
+    if baseline_exe:
+        r["baseline_exe"] = baseline_exe
+        r["baseline_validated_s"] = median("baseline", "wall_s")
+        r["baseline_cpu_s"] = median("baseline", "cpu_s")
+        r["baseline_peak_rss_main_mb"] = max(x["baseline"]["peak_rss_main_mb"] for x in runs)
+        r["baseline_peak_rss_tree_mb"] = max(x["baseline"]["peak_rss_tree_mb"] for x in runs)
+        r["baseline_peak_pss_tree_mb"] = max(x["baseline"]["peak_pss_tree_mb"] for x in runs)
+        r["baseline_over_bulk_load"] = round(statistics.median(x["baseline_over_bulk_load"] for x in runs), 2)
     return r, store
 
 
@@ -242,6 +346,15 @@ def main() -> int:
         "--no-ingest", action="store_true", help="reuse the store under --work (no ingest/bulk-load timing)"
     )
     ap.add_argument("--no-server", action="store_true", help="skip the warm-process (memory copy) measurements")
+    ap.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="only the ingest against bulk load part; writes results/ingest.json and ingest.md",
+    )
+    ap.add_argument("--rounds", type=int, default=1, help="ingest and bulk load this many times, alternated")
+    ap.add_argument(
+        "--baseline-exe", help="another coopgraph executable (e.g. an older commit's) to ingest the same pages"
+    )
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--out", type=Path, default=HERE / "results")
     a = ap.parse_args()
@@ -261,12 +374,23 @@ def main() -> int:
         "queries": {},
         "search": {},
     }
+    if a.ingest_only:
+        report["ingest"], _ = ingest_against_bulk_load(a.work, a.partnerships, a.seed, a.rounds, a.baseline_exe)
+        report["partnerships"] = a.partnerships
+        report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "ingest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (a.out / "ingest.md").write_text(ingest_markdown(report), encoding="utf-8")
+        print(ingest_markdown(report))
+        return 0
     if a.store:
         store_path = a.store
     elif a.no_ingest:
         store_path = build_store(a.work, a.partnerships, a.seed)
     else:
-        report["ingest"], store_path = ingest_against_bulk_load(a.work, a.partnerships, a.seed)
+        report["ingest"], store_path = ingest_against_bulk_load(
+            a.work, a.partnerships, a.seed, a.rounds, a.baseline_exe
+        )
     names = [n for n in queries.load_all() if not a.only or n in a.only]
     # Each query with its defaults, then with its example parameters (another plan: a country
     # filter once took 90 s where the default took 3 s), named "NAME k=v ...".
@@ -500,6 +624,65 @@ def summary(r: dict) -> list[str]:
     return out
 
 
+def _ingest_section(ing: dict) -> list[str]:
+    rounds = ing.get("rounds", [])
+    n = len(rounds)
+    lines = [
+        "## Ingest against a plain bulk load",
+        "",
+        f"Medians of {n} alternated round(s); peak memory: the largest of the rounds. *Tree*: the process and "
+        "its workers, RSS sampled every 50 ms and PSS every 0.5 s (RSS counts the pages forked workers share "
+        "with the main process once per process; PSS shares them out).",
+        "",
+        "| | wall s | CPU s | peak RSS main / tree MB | peak PSS tree MB |",
+        "|---|---:|---:|---:|---:|",
+        f"| `coopgraph ingest` with validation, fresh store | {ing['ingest_validated_s']} | "
+        f"{ing.get('ingest_cpu_s', '')} | {ing['ingest_peak_rss_main_mb']} / {ing.get('ingest_peak_rss_tree_mb', '')} | "
+        f"{ing.get('ingest_peak_pss_tree_mb', '')} |",
+    ]
+    if ing.get("baseline_exe"):
+        lines.append(
+            f"| the same with `{ing['baseline_exe']}` (baseline) | {ing['baseline_validated_s']} | "
+            f"{ing['baseline_cpu_s']} | {ing['baseline_peak_rss_main_mb']} / {ing['baseline_peak_rss_tree_mb']} | "
+            f"{ing['baseline_peak_pss_tree_mb']} |"
+        )
+    lines += [
+        f"| `Store.bulk_load` of the same {ing['quads']:,} quads (its N-Quads dump), fresh on-disk store | "
+        f"{ing['bulk_load_s']} | {ing.get('bulk_load_cpu_s', '')} | {ing['bulk_load_peak_rss_mb']} | |",
+        "",
+        f"Ingest / bulk load: **{ing['ingest_over_bulk_load']}×**"
+        + (f" (baseline: {ing['baseline_over_bulk_load']}×)" if ing.get("baseline_exe") else "")
+        + (
+            "; each round: "
+            + ", ".join(str(x["ingest_over_bulk_load"]) for x in rounds)
+            + (
+                " (baseline: " + ", ".join(str(x["baseline_over_bulk_load"]) for x in rounds) + ")"
+                if ing.get("baseline_exe")
+                else ""
+            )
+            if n > 1
+            else ""
+        )
+        + ".",
+        "",
+    ]
+    return lines
+
+
+def ingest_markdown(r: dict) -> str:
+    return "\n".join(
+        [
+            f"# Ingest against a plain bulk load ({r['partnerships']:,} synthetic partnerships)",
+            "",
+            f"Run {r.get('started', '')}; machine: {r['machine']}, Python {r['python']}; load average at start "
+            f"{r.get('load_average_start')}, at end {r.get('load_average_end')}. The machine is shared with "
+            "other jobs: absolute times move with the load; read the ratios, measured in the same round.",
+            "",
+            *_ingest_section(r["ingest"]),
+        ]
+    )
+
+
 def markdown(r: dict) -> str:
     lines = [
         f"# Saved queries: coopgraph beside Virtuoso ({r['partnerships']:,} synthetic partnerships"
@@ -522,19 +705,8 @@ def markdown(r: dict) -> str:
         "coopgraph / Virtuoso (below 1: coopgraph faster).",
         "",
     ]
-    ing = r.get("ingest")
-    if ing:
-        lines += [
-            "## Ingest against a plain bulk load",
-            "",
-            "| | wall s | peak RSS MB |",
-            "|---|---:|---:|",
-            f"| `coopgraph ingest` with validation, fresh store | {ing['ingest_validated_s']} | {ing['ingest_peak_rss_main_mb']} (main process) |",
-            f"| `Store.bulk_load` of the same {ing['quads']:,} quads (its N-Quads dump), fresh on-disk store | {ing['bulk_load_s']} | {ing['bulk_load_peak_rss_mb']} |",
-            "",
-            f"Ingest / bulk load: **{ing['ingest_over_bulk_load']}×**.",
-            "",
-        ]
+    if r.get("ingest"):
+        lines += _ingest_section(r["ingest"])
     srv = r.get("server")
     if srv:
         lines += [

@@ -14,6 +14,7 @@ import hashlib
 import io
 import itertools
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pyoxigraph import Store as OxStore
 
 from .errors import StoreError
 from .answers import AnswerFile
+from .records import Problem
 from .dumpcache import ENTITIES, DumpCache, compress, nquads_to_ntriples, ntriples_to_nquads
 from .rdf import iris
 from .reference import reference_graphs
@@ -115,9 +117,13 @@ class PageData:
     page_quads: int
     page_nt_zlib: bytes = b""  # `page` as compressed N-Triples, for the dump cache (made by the worker)
     search: Docs | None = None  # what the search index needs from the page (made by the worker)
+    checked: list[Problem] | None = None  # the ingest check's findings, when the worker ran it
+    # The entity and page quads as terms, for a check in the process that converted the page
+    # (loading terms beats parsing the N-Quads again); that process drops them before sending.
+    quads: list[Quad] | None = None
 
     @classmethod
-    def of(cls, c: Converted) -> "PageData":
+    def of(cls, c: Converted, keep_quads: bool = False) -> "PageData":
         nq = RdfFormat.N_QUADS
         page = serialize(c.page, format=nq) or b""  # without an output file, serialize returns the bytes
         return cls(
@@ -129,6 +135,7 @@ class PageData:
             len(c.page),
             compress(_distinct_ntriples(page, c.graph.value)),
             docs_of_converted(c),
+            quads=[*c.entities, *c.page] if keep_quads else None,
         )
 
 
@@ -405,8 +412,6 @@ class Store:
                     self.personal.remove_graph(pg)
                 if p.personal:
                     personal.append((p.personal.count(b"\n"), p.personal))
-        if personal:
-            _bulk_load(self.personal, personal)
         parts: list[tuple[int, bytes]] = []
         new_entities: list[bytes] = []
         for p in pages:
@@ -416,25 +421,44 @@ class Store:
                 seen_entities.update(lines)
             new_entities.extend(lines)
             parts.append((len(lines) + p.page_quads, b"".join(lines) + p.page))
-        _bulk_load(self.open, parts)
-        if was:
-            self.cache.put_graphs(
-                ((p.graph, p.page_nt_zlib or compress(_distinct_ntriples(p.page, p.graph))) for p in pages),
-                nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True),
-            )
+        # The bulk loads run in Rust without the GIL: the cache and the search index are written
+        # meanwhile (at 150,000 pages these writes, one after the other, set the pace of ingest).
+        # Both stay marked not valid until all are done, as before.
+        failed: list[BaseException] = []
+
+        def load() -> None:
+            try:
+                if personal:
+                    _bulk_load(self.personal, personal)
+                _bulk_load(self.open, parts)
+            except BaseException as e:  # re-raised by the caller's thread
+                failed.append(e)
+
+        loader = threading.Thread(target=load, name="coopgraph-bulk-load")
+        loader.start()
+        try:
+            if was:
+                self.cache.put_graphs(
+                    ((p.graph, p.page_nt_zlib or compress(_distinct_ntriples(p.page, p.graph))) for p in pages),
+                    nquads_to_ntriples(b"".join(new_entities), iris.G_ENTITIES).splitlines(keepends=True),
+                )
+            if self._search_in_step:
+                if all(p.search is not None for p in pages):
+                    docs = Docs()
+                    for p in pages:
+                        found = p.search
+                        assert found is not None  # checked just above
+                        docs.pages.update(found.pages)
+                        docs.links.update(found.links)
+                        docs.labels.update(found.labels)
+                    self.search.put(docs)
+                else:
+                    self._search_in_step = False
+        finally:
+            loader.join()
+        if failed:
+            raise failed[0]
         self.cache.end(was)
-        if self._search_in_step:
-            if all(p.search is not None for p in pages):
-                docs = Docs()
-                for p in pages:
-                    found = p.search
-                    assert found is not None  # checked just above
-                    docs.pages.update(found.pages)
-                    docs.links.update(found.links)
-                    docs.labels.update(found.labels)
-                self.search.put(docs)
-            else:
-                self._search_in_step = False
 
     def partnerships(self) -> list[str]:
         return [

@@ -241,6 +241,12 @@ def test_amounts_written_the_french_way(written, value):
         ("ODD 18", []),
         ("Objectif de développement durable 4", ["4"]),
         ("en 2015, 3.7 millions", []),
+        # Any case; and the letters IGNORECASE also takes for i and s (the scan's pre-filter must see them).
+        ("CIBLES 6.1 ET 6.2", ["6.1", "6.2"]),
+        ("OBJECTIFS DE DÉVELOPPEMENT DURABLE 4 et 5", ["4", "5"]),
+        ("cİble 6.2", ["6.2"]),
+        ("cıbles 6.1 et 6.2", ["6.1", "6.2"]),
+        ("ſdg 6", ["6"]),
     ],
 )
 def test_sdg_mentions(sentence, codes):

@@ -154,3 +154,19 @@ def test_synthetic_corpus_outputs_hold_no_personal_data(tmp_path, synth_corpus, 
     assert r.code in (0, 1), r.err[-2000:]
     n = _scan(synth_cli, pages, tmp_path, [r])
     print(f"privacy: {n} personal strings looked for in {len(pages)} synthetic pages")
+
+
+def test_addresses_in_free_text_are_masked_in_any_case(tmp_path):
+    """An address in a page's prose is masked however it is written ("[AT]", "(At)", capitals):
+    ingest only looks for addresses in texts that may hold one, and that test must not miss these."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    at = lines.index("Contexte") + 1
+    written = ["Jean.Dupont[AT]Mairie-Angouleme.fr", "marie.durand(At)ville-segou.ml", "P.X@EXAMPLE.ORG"]
+    lines.insert(at, "Pour tout renseignement : " + ", ".join(written) + ".")
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    c = CLI(tmp_path / "store")
+    assert c("ingest", page).code == 0
+    out = c("dump", "--format", "nquads").out
+    assert "Pour tout renseignement : [courriel retiré], [courriel retiré], [courriel retiré]." in out
+    assert not [w for w in written if w.lower() in out.lower()]

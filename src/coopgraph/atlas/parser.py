@@ -67,6 +67,7 @@ _PREFIX_LABELS = {
 # whole words). Folding that word alone rules out most lines: folding is character-wise.
 _FIRST_WORDS = frozenset(k.split()[0] for k in (*_BY_KEY, *_PREFIX_LABELS.values()))
 assert all(len(k.split()) > 1 for k in _PREFIX_LABELS.values())
+_NOISE_STARTS = frozenset("<>p!")  # the first characters of every line text.is_noise accepts
 _EMBASSY_NAME = re.compile(r"[\"“«]\s*(.+?)\s*[\"”»]")
 _EMAIL = re.compile(r"^[^\s@\[\]]+(?:@|\[at\])[^\s@\[\]]+\.[^\s@\[\]]+$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -139,7 +140,7 @@ class _Parser:
             if stripped.startswith(SYNTHETIC_MARKER):
                 self.source.synthetic = True
                 continue
-            if T.is_noise(stripped):
+            if stripped[:1] in _NOISE_STARTS and T.is_noise(stripped):
                 after_pagination = stripped != "" and not T.is_image(stripped)
                 continue
             # The lone page number sits between the pagination arrows.

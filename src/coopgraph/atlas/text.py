@@ -6,6 +6,7 @@ Nothing here knows the page's sections; `parser.py` does.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -48,11 +49,16 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(line: str) -> str:
-    """A comparison key for section labels: case, accents, apostrophes, ligatures and spaces folded."""
+    """A comparison key for section labels: case, accents, apostrophes, ligatures and spaces folded.
+
+    Cached: the parser asks for every line's first word and for every label, which recur from
+    page to page (folding character by character was a fifth of an ingest's parsing)."""
     s = line.strip().replace("’", "'").replace("œ", "oe").replace("Œ", "Oe")
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    if not s.isascii():  # NFKD leaves ASCII as it is
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
     return " ".join(s.lower().split())
 
 

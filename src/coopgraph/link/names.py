@@ -7,6 +7,7 @@ person would read as the same get the same key; the key is never shown to anyone
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names recur from page to page; folding is per character
 def fold(text: str) -> str:
     """Comparison key: "Saint-Étienne", "ST ETIENNE", "St Étienne" all give "saint etienne"."""
     s = _NON_WORD.sub(" ", strip_accents(text).lower()).strip()

@@ -47,7 +47,12 @@ EMAIL_MASK = "[courriel retiré]"
 
 
 def _text(value: str) -> Literal:
-    return Literal(_EMAIL_IN_TEXT.sub(EMAIL_MASK, value), language="fr")
+    # An address needs "@", "[at]" or "(at)" (any case: IGNORECASE gives "a" and "t" no other
+    # letter); most texts have none, and the pattern is slow to fail on long prose.
+    low = value.lower()
+    if "@" in value or "[at]" in low or "(at)" in low:
+        value = _EMAIL_IN_TEXT.sub(EMAIL_MASK, value)
+    return Literal(value, language="fr")
 
 
 def _lit(value: str, lang: str | None = None) -> Literal:
@@ -97,6 +102,9 @@ def partnership_key(p: Partnership) -> str:
     )
 
 
+_ENTITIES = NamedNode(iris.G_ENTITIES)
+
+
 class _Builder:
     def __init__(self, p: Partnership, links: "PageLinks | None", ingested_at: dt.datetime | None):
         self.p = p
@@ -113,7 +121,7 @@ class _Builder:
         self.out.page.append(Quad(s, p, o, self.graph))
 
     def entity(self, s, p, o) -> None:
-        self.out.entities.append(Quad(s, p, o, NamedNode(iris.G_ENTITIES)))
+        self.out.entities.append(Quad(s, p, o, _ENTITIES))
 
     def personal(self, s, p, o) -> None:
         self.out.personal.append(Quad(s, p, o, self.personal_graph))

@@ -7,6 +7,7 @@ so that "Angoulême" and "ANGOULEME" are one node.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -41,6 +42,7 @@ GEONAMES_BASE = "https://sws.geonames.org/"
 GEONAMES_ONTOLOGY = "https://www.geonames.org/ontology#"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names recur from page to page; folding is per character
 def slug(text: str) -> str:
     s = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae"))
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()

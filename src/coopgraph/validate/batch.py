@@ -88,23 +88,25 @@ def check_batch(pages: list) -> dict[str, list[Result]]:
     global _scratch
     if _scratch is None:
         _scratch = _Scratch()
-    data = b"".join(b"".join(p.entities) + p.page for p in pages)
     graphs = {NamedNode(p.graph): p.key for p in pages}
-    store = _scratch.store
-    store.load(data, format=RdfFormat.N_QUADS)
-    try:
-        results = run_fast(store, _scratch.resolved)
-        by_key: dict[str, list[Result]] = defaultdict(list)
-        owners: dict[str, set[str]] = {}
-        for r in results:
-            if r.focus not in owners:
-                owners[r.focus] = _owners(store, r.focus, graphs)
-            for key in owners[r.focus]:
-                by_key[key].append(r)
-        return by_key
-    finally:
-        for g in [*graphs, NamedNode(iris.G_ENTITIES)]:
-            store.remove_graph(g)
+    # A new store each batch: pyoxigraph's in-memory store keeps what remove_graph removes (as
+    # old versions), so reusing one made each batch slower than the one before (+50% by 12,000
+    # pages). The class hierarchy is the reference data's either way: `resolved` still holds.
+    store = OxStore()
+    store.bulk_extend(reference_quads())
+    if all(p.quads is not None for p in pages):
+        store.bulk_extend([q for p in pages for q in p.quads])
+    else:
+        store.load(b"".join(b"".join(p.entities) + p.page for p in pages), format=RdfFormat.N_QUADS)
+    results = run_fast(store, _scratch.resolved)
+    by_key: dict[str, list[Result]] = defaultdict(list)
+    owners: dict[str, set[str]] = {}
+    for r in results:
+        if r.focus not in owners:
+            owners[r.focus] = _owners(store, r.focus, graphs)
+        for key in owners[r.focus]:
+            by_key[key].append(r)
+    return by_key
 
 
 def ingest_check(pages: list, files: dict[str, str]) -> dict[str, list[Problem]]:
