@@ -240,13 +240,14 @@ def _prepare(item: Path, when: dt.datetime, known: dict[str, str], force: bool, 
         return _Prepared(False, result.problems)
     p = result.partnership
     assert p is not None  # ok: a partnership was read
-    prep = _Prepared(True, result.problems, iris.partnership(partnership_key(p)), p.source.sha256)
+    key = partnership_key(p)
+    prep = _Prepared(True, result.problems, iris.partnership(key), p.source.sha256)
     if not force and known.get(prep.iri) == prep.sha256:
         prep.skipped = True
         return prep
     links, problems = link_page(p, str(item))
     prep.problems.extend(problems)
-    converted = convert(p, links, when)
+    converted = convert(p, links, when, key)
     prep.problems.extend(
         Problem(str(item), None, f"value not in the curated schemes, kept as a new concept: {label!r}", "warning")
         for label in converted.new_concepts

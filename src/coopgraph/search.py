@@ -149,10 +149,13 @@ def _triples_of_store(db) -> Iterator[tuple[str, str, object]]:
 
 
 def _triples_of_quads(quads) -> Iterator[tuple[str, str, object]]:
-    wanted = {p.value for p in PREDICATES}
+    wanted = set(PREDICATES)  # terms compared as terms: no string made for the quads skipped
     for q in quads:
-        if q.predicate.value in wanted and hasattr(q.subject, "value"):
-            yield q.subject.value, q.predicate.value, q.object
+        p = q.predicate
+        if p in wanted:
+            s = q.subject
+            if hasattr(s, "value"):
+                yield s.value, p.value, q.object
 
 
 def docs_of_converted(c) -> Docs:
@@ -167,6 +170,8 @@ class SearchIndex(SidecarFile):
         self.path = store_path / FILE if store_path is not None else None
         self.read_only = read_only
         self._db: sqlite3.Connection | None = None
+        # put() found the index empty: its full-text indexes wait for _finish (while not valid).
+        self._deferred = False
         if self.path is None:
             self._db = self._connect(":memory:")
             return
@@ -227,6 +232,7 @@ class SearchIndex(SidecarFile):
         """The index agrees with the store again; `generation`: the store generation it describes
         (written by a writer as it closes the store, just before the store's own stamp)."""
         if self._db is not None and was_valid:
+            self._finish()
             if generation is not None:
                 self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('generation', ?)", (generation,))
             self._set_valid(True)
@@ -247,6 +253,10 @@ class SearchIndex(SidecarFile):
         db = self._db
         db.execute("BEGIN")
         try:
+            if not self._deferred and db.execute("SELECT 1 FROM doc LIMIT 1").fetchone() is None:
+                # An empty index (a fresh store, a rebuild): `words` and `subs` are built once from
+                # the content when the write ends (_finish), not grown and merged batch by batch.
+                self._deferred = True
             for table in ("todo (pid INTEGER PRIMARY KEY)", "newlabel (node TEXT, label TEXT)"):
                 db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}")
                 db.execute(f"DELETE FROM {table.split()[0]}")
@@ -259,7 +269,8 @@ class SearchIndex(SidecarFile):
             db.execute("""INSERT OR IGNORE INTO todo SELECT link.pid FROM link WHERE link.node IN
                 (SELECT n.node FROM newlabel n WHERE NOT EXISTS
                     (SELECT 1 FROM label l WHERE l.node = n.node AND l.label = n.label))""")
-            self._unindex()
+            if not self._deferred:
+                self._unindex()
             for iri, f in docs.pages.items():
                 (pid,) = db.execute(
                     "INSERT INTO doc (iri, title) VALUES (?, ?) "
@@ -281,7 +292,8 @@ class SearchIndex(SidecarFile):
                     (SELECT DISTINCT label.label FROM link JOIN label ON label.node = link.node
                      WHERE link.pid = doctext.pid ORDER BY label.label) AS l), '')
                 WHERE pid IN (SELECT pid FROM todo)""")
-            self._index()
+            if not self._deferred:
+                self._index()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -295,6 +307,23 @@ class SearchIndex(SidecarFile):
             SELECT 'delete', pid, title, abstract, body, names FROM content WHERE pid IN (SELECT pid FROM todo)""")
         db.execute("""INSERT INTO subs (subs, rowid, title, abstract)
             SELECT 'delete', pid, title, abstract FROM content WHERE pid IN (SELECT pid FROM todo)""")
+
+    def _finish(self) -> None:
+        """Build `words` and `subs` from the content if put() left them to the end (FTS5 'rebuild':
+        the same index, token for token, as inserting each document)."""
+        if not self._deferred:
+            return
+        db = self._db
+        assert db is not None
+        db.execute("BEGIN")
+        try:
+            for fts in ("words", "subs"):
+                db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._deferred = False
 
     def _index(self) -> None:
         """The documents in `todo` into `words` and `subs`, from their content."""
@@ -321,6 +350,7 @@ class SearchIndex(SidecarFile):
             db.execute("ROLLBACK")
             raise
         self.put(docs)
+        self._finish()
         self.optimize()
 
     def optimize(self) -> None:

@@ -141,6 +141,38 @@ def test_a_label_another_page_adds_to_a_shared_partner_reaches_every_document(cl
     }
 
 
+def test_a_fresh_store_ingested_in_several_batches_gets_the_same_index(cli, tmp_path, monkeypatch):
+    """Into an empty index, ingest builds the full-text indexes once at the end of the run: the
+    result is the index the store describes, with a later batch's label reaching an earlier
+    batch's document, as when each batch is indexed as it is written (a second run)."""
+    import coopgraph
+    import coopgraph.ingest
+
+    other = tmp_path / "jardins.txt"
+    text = SEED.read_text(encoding="utf-8")
+    other.write_text(
+        text.replace("\nAngoulême | ![]() |", "\nVille d'Angoulême | ![]() |").replace(
+            "Coopération décentralisée Angoulême – Ségou 2020-2021", "Angoulême – Ségou : jardins"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(coopgraph.ingest, "BATCH", 1)  # one load, and one index write, a page
+    with coopgraph.open(cli.store) as atlas:
+        assert atlas.ingest([SEED, *FIXTURES, other], jobs=1).loaded == len(FIXTURES) + 2
+    words = ("ville angouleme", "Ségou", "assainissement", "coopération")
+    out = check(cli, *words)
+    assert out["in_step"] and out["n"] == len(FIXTURES) + 2
+    assert titles(out["found"]["ville angouleme"]) == {
+        "Angoulême – Ségou : jardins",
+        "Coopération décentralisée Angoulême – Ségou 2020-2021",
+    }
+    two_runs = CLI(tmp_path / "two-runs")
+    assert two_runs("ingest", SEED).code == 0
+    assert two_runs("ingest", *FIXTURES, other).code == 0
+    again = check(two_runs, *words)
+    assert again["in_step"] and again["found"] == out["found"]
+
+
 def test_an_update_is_in_the_index(cli):
     assert cli("ingest", SEED, *FIXTURES).code == 0
     r = cli(

@@ -106,10 +106,12 @@ _ENTITIES = NamedNode(iris.G_ENTITIES)
 
 
 class _Builder:
-    def __init__(self, p: Partnership, links: "PageLinks | None", ingested_at: dt.datetime | None):
+    def __init__(
+        self, p: Partnership, links: "PageLinks | None", ingested_at: dt.datetime | None, key: str | None = None
+    ):
         self.p = p
         self.links = links
-        self.key = partnership_key(p)
+        self.key = key if key is not None else partnership_key(p)
         self.node = NamedNode(iris.partnership(self.key))
         self.graph = NamedNode(iris.partnership_graph(self.key))
         self.personal_graph = NamedNode(iris.personal_graph(self.key))
@@ -401,5 +403,8 @@ class _Builder:
             self.personal(node, CG.contactFor, self.node)
 
 
-def convert(p: Partnership, links: "PageLinks | None" = None, ingested_at: dt.datetime | None = None) -> Converted:
-    return _Builder(p, links, ingested_at).build()
+def convert(
+    p: Partnership, links: "PageLinks | None" = None, ingested_at: dt.datetime | None = None, key: str | None = None
+) -> Converted:
+    """`key`: partnership_key(p) when the caller already has it (it folds and hashes every name)."""
+    return _Builder(p, links, ingested_at, key).build()
