@@ -54,6 +54,7 @@ def main() -> None:
     }
     shutil.rmtree(store, ignore_errors=True)
     n = a.partnerships
+    a.out.mkdir(parents=True, exist_ok=True)
     (a.out / f"ingest-{n}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (a.out / f"ingest-{n}.md").write_text(
         f"# Ingest with validation, {n:,} synthetic partnerships\n\n"
