@@ -14,6 +14,7 @@ transaction (WAL), so they see a state a writer completed, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -65,6 +66,19 @@ class SidecarFile:
         except sqlite3.DatabaseError:
             return False  # an old, foreign or damaged file: not trusted
         return bool(row and row[0] == "1")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or rolled back and the error raised."""
+        db = self._db
+        assert db is not None
+        db.execute("BEGIN")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _set_valid(self, flag: bool) -> None:
         assert self._db is not None
@@ -123,27 +137,18 @@ class DumpCache(SidecarFile):
     # -- writing (only between begin and end) ---------------------------------------------------
     def put_graphs(self, graphs: Iterable[tuple[str, bytes]], entity_lines: Iterable[bytes] = ()) -> None:
         """(graph IRI, compressed N-Triples) pairs, each replacing the graph; entity N-Triples lines."""
-        assert self._db is not None
-        db = self._db
-        db.execute("BEGIN")
-        try:
+        with self._write() as db:
             db.executemany("INSERT OR REPLACE INTO graph (iri, nt_zlib) VALUES (?, ?)", graphs)
             db.executemany("INSERT OR IGNORE INTO entity (line) VALUES (?)", ((x,) for x in entity_lines))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def drop_graph(self, iri: str) -> None:
         assert self._db is not None
         self._db.execute("DELETE FROM graph WHERE iri = ?", (iri,))
 
     def clear(self) -> None:
-        assert self._db is not None
-        self._db.execute("BEGIN")
-        self._db.execute("DELETE FROM graph")
-        self._db.execute("DELETE FROM entity")
-        self._db.execute("COMMIT")
+        with self._write() as db:
+            db.execute("DELETE FROM graph")
+            db.execute("DELETE FROM entity")
 
     # -- reading ------------------------------------------------------------------------------
     def chunks(self) -> Iterator[tuple[str, bytes]] | None:

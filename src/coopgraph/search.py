@@ -249,10 +249,7 @@ class SearchIndex(SidecarFile):
 
         `words` and `subs` index the `content` view (external content): a document leaves them
         with the very values it was indexed with ('delete'), before `doc`/`doctext` change."""
-        assert self._db is not None
-        db = self._db
-        db.execute("BEGIN")
-        try:
+        with self._write() as db:
             if not self._deferred and db.execute("SELECT 1 FROM doc LIMIT 1").fetchone() is None:
                 # An empty index (a fresh store, a rebuild): `words` and `subs` are built once from
                 # the content when the write ends (_finish), not grown and merged batch by batch.
@@ -294,10 +291,6 @@ class SearchIndex(SidecarFile):
                 WHERE pid IN (SELECT pid FROM todo)""")
             if not self._deferred:
                 self._index()
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def _unindex(self) -> None:
         """The documents in `todo` out of `words` and `subs`, with their current content."""
@@ -313,16 +306,9 @@ class SearchIndex(SidecarFile):
         the same index, token for token, as inserting each document)."""
         if not self._deferred:
             return
-        db = self._db
-        assert db is not None
-        db.execute("BEGIN")
-        try:
+        with self._write() as db:
             for fts in ("words", "subs"):
                 db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self._deferred = False
 
     def _index(self) -> None:
@@ -337,18 +323,11 @@ class SearchIndex(SidecarFile):
     def rebuild(self, db_store) -> None:
         """Rewrite the whole index from a pyoxigraph store (reads only the properties it needs)."""
         docs = extract(_triples_of_store(db_store))
-        db = self._db
-        assert db is not None
-        db.execute("BEGIN")
-        try:
+        with self._write() as db:
             for fts in ("words", "subs"):
                 db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
             for table in ("doc", "doctext", "link", "label"):
                 db.execute(f"DELETE FROM {table}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self.put(docs)
         self._finish()
         self.optimize()
