@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench_queries import HERE, coopgraph_exe, corpus, tree_usage_of
+from bench_queries import HERE, coopgraph_exe, corpus, tree_usage_of, write_results
 
 
 def folder_mb(path: Path) -> int:
@@ -54,9 +54,10 @@ def main() -> None:
     }
     shutil.rmtree(store, ignore_errors=True)
     n = a.partnerships
-    a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"ingest-{n}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (a.out / f"ingest-{n}.md").write_text(
+    write_results(
+        a.out,
+        f"ingest-{n}",
+        report,
         f"# Ingest with validation, {n:,} synthetic partnerships\n\n"
         f"Run {report['when']}; machine: {report['machine']}; load average at start {before}, at end {after} "
         "(the machine is shared with other jobs: absolute times move with the load).\n\n"
@@ -66,7 +67,6 @@ def main() -> None:
         "| wall s | CPU s | peak RSS main / tree MB | peak PSS tree MB | store MB |\n|---:|---:|---:|---:|---:|\n"
         f"| {m['wall_s']} | {m['cpu_s']} | {m['peak_rss_main_mb']} / {m['peak_rss_tree_mb']} | "
         f"{m['peak_pss_tree_mb']} | {report['store_mb']} |\n",
-        encoding="utf-8",
     )
     print(json.dumps(report, indent=1, ensure_ascii=False))
 

@@ -325,6 +325,13 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+def write_results(out: Path, stem: str, report: dict, md: str) -> None:
+    """`out/STEM.json` (the report) and `out/STEM.md` (its table), the folder made if need be."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / f"{stem}.md").write_text(md, encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--partnerships", type=int, default=15000)
@@ -378,9 +385,7 @@ def main() -> int:
         report["ingest"], _ = ingest_against_bulk_load(a.work, a.partnerships, a.seed, a.rounds, a.baseline_exe)
         report["partnerships"] = a.partnerships
         report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-        a.out.mkdir(parents=True, exist_ok=True)
-        (a.out / "ingest.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (a.out / "ingest.md").write_text(ingest_markdown(report), encoding="utf-8")
+        write_results(a.out, "ingest", report, ingest_markdown(report))
         print(ingest_markdown(report))
         return 0
     if a.store:
@@ -583,9 +588,7 @@ def main() -> int:
             print(f"{case:<45} rdflib {t * 1000:10.1f} ms  ({q['rdflib_ratio']}x)  rows {rows}", file=sys.stderr)
 
     report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "queries.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (a.out / "queries.md").write_text(markdown(report), encoding="utf-8")
+    write_results(a.out, "queries", report, markdown(report))
     print(markdown(report))
     return 0
 
