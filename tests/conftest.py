@@ -154,6 +154,7 @@ _SLOW_TESTS = {  # in-process, but thousands of generated pages
     "test_mutated_real_page_never_crashes",
     "test_random_label_soup_never_crashes",
     "test_huge_lines",
+    "test_ingest_can_hand_each_problem_over_as_it_is_found",  # two worker processes
     "test_100000_row_funding_table",
     "test_every_module_imports_alone_in_a_fresh_interpreter",  # one interpreter per module
 }

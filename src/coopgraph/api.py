@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .ingest import IngestReport
     from .publish import Result as PublishResult
     from .push import Report as PushReport
+    from .records import Problem
     from .validate import Report
 
 __all__ = [
@@ -251,6 +252,7 @@ class Atlas:
         validate: bool = True,
         force: bool = False,
         on_file: Callable[[Path], None] | None = None,
+        on_problem: Callable[[Problem], None] | None = None,
         jobs: int | None = None,
     ) -> IngestReport:
         """Read Atlas pages (files, or folders of *.txt pages) into the store, as `coopgraph ingest`.
@@ -263,7 +265,10 @@ class Atlas:
         $COOPGRAPH_JOBS, else one per core, when there are enough pages).
 
         Returns an IngestReport: .files, .loaded, .unchanged, .failed (files), .problems,
-        .errors, .warnings, .replaced (what each new version changed).
+        .errors, .warnings, .error_count, .warning_count, .replaced (what each new version
+        changed). With `on_problem`, each problem is passed to it as soon as it is found, in file
+        order, and not kept in the report (.problems stays empty; the counts are kept): what to
+        use on a large corpus, where keeping every warning costs memory.
         """
         from .ingest import ingest as run
         from .records import Problem
@@ -273,7 +278,7 @@ class Atlas:
 
         check = ingest_check if validate else None
         items = [p if isinstance(p, Problem) else Path(p) for p in paths]
-        return run(self.store, items, force=force, check=check, on_file=on_file, jobs=jobs)
+        return run(self.store, items, force=force, check=check, on_file=on_file, on_problem=on_problem, jobs=jobs)
 
     def update(self, text: str, *, allow_service: bool = False) -> None:
         """Run a SPARQL Update on the store (which must be writable). SERVICE calls are refused

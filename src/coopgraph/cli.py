@@ -69,6 +69,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
     listed; one that loses most of it is refused unless --force. Exit code 1 when any page failed.
     """
     from .ingest import collect_files
+    from .records import Problem
 
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:  # a mistyped path is a usage error: nothing is read, the store is not touched
@@ -81,14 +82,20 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         items = list(collect_files(paths))  # walked once: counted for the progress bar, then read
         total = sum(1 for x in items if isinstance(x, Path))
         show_bar = total >= 50 and sys.stderr.isatty() and not quiet
+
+        # Each problem is printed as it is found (a long ingest shows them as it goes, and none is
+        # kept in memory); over the progress bar, the bar's line is cleared first and redrawn after.
+        def say(p: Problem) -> None:
+            if p.severity == "error" or not quiet:
+                click.echo(("\r\x1b[K" if show_bar else "") + str(p), err=True)
+
         if show_bar:
             with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
-                report = atlas.ingest(items, force=force, validate=validate, on_file=lambda _: bar.update(1))
+                report = atlas.ingest(
+                    items, force=force, validate=validate, on_file=lambda _: bar.update(1), on_problem=say
+                )
         else:
-            report = atlas.ingest(items, force=force, validate=validate)
-        for p in report.problems:
-            if p.severity == "error" or not quiet:
-                click.echo(str(p), err=True)
+            report = atlas.ingest(items, force=force, validate=validate, on_problem=say)
         if quiet and report.replaced:
             click.echo(
                 f"{len(report.replaced)} stored partnership(s) replaced by a new version of their page "
@@ -101,7 +108,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, force: bool, valida
         stored = len(atlas.partnerships())
         click.echo(
             f"{report.files} page(s) read: {report.loaded} loaded, {report.unchanged} unchanged, "
-            f"{len(set(report.failed))} failed; {len(report.warnings)} warning(s), {len(report.errors)} error(s). "
+            f"{len(set(report.failed))} failed; {report.warning_count} warning(s), {report.error_count} error(s). "
             f"Store: {stored} partnership(s), {atlas.store.count()} triples ({atlas.path})."
         )
     if report.failed:

@@ -35,9 +35,25 @@ class IngestReport(ProblemList):
     loaded: int = 0
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
+    # Every problem found, in file order, unless they were handed to `on_problem` as they came (then
+    # empty: at 150,000 pages the warnings alone took hundreds of MB). The counts are kept either way.
     problems: list[Problem] = field(default_factory=list)
     quads_added: int = 0
     replaced: list[Change] = field(default_factory=list)  # stored partnerships given a new version
+    error_count: int = 0
+    warning_count: int = 0
+    on_problem: Callable[[Problem], None] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            if p.severity == "error":
+                self.error_count += 1
+            else:
+                self.warning_count += 1
+            if self.on_problem is None:
+                self.problems.append(p)
+            else:
+                self.on_problem(p)
 
 
 def collect_files(paths: Iterable[Path | Problem]) -> Iterator[Path | Problem]:
@@ -70,14 +86,16 @@ def ingest(
     force: bool = False,
     check: BatchCheck | None = None,
     on_file: Callable[[Path], None] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
     jobs: int | None = None,
 ) -> IngestReport:
     """Ingest pages. Parsing, linking, conversion and the batch check run in `jobs` worker
     processes (default: $COOPGRAPH_JOBS, else one per core) when there are enough pages to pay for
     them; the store is written by this process only, pages taken in file order, so the outcome is
-    the same whatever the number of workers."""
-    report = IngestReport()
+    the same whatever the number of workers. `on_problem`, when given, receives each problem as it
+    is found (in file order) instead of the report keeping it."""
+    report = IngestReport(on_problem=on_problem)
     store.ensure_reference_data()
     known = store.sources()
     items = list(collect_files(paths))
@@ -115,14 +133,14 @@ def ingest(
             prepared = map(_work, tasks)
         for item, prep in zip(items, prepared):
             if isinstance(item, Problem):
-                report.problems.append(item)
+                report.add((item,))
                 report.failed.append(item.file)
                 continue
             report.files += 1
             if on_file:
                 on_file(item)
             assert prep is not None  # a file (not a Problem) is always prepared
-            report.problems.extend(prep.parse_problems)
+            report.add(prep.parse_problems)
             if not prep.ok:
                 report.failed.append(str(item))
                 continue
@@ -131,7 +149,7 @@ def ingest(
                 continue
             if prep.skipped:  # a worker's snapshot of the store said "unchanged"; this run changed it
                 prep = _prepare(item, now(), {}, force)
-            report.problems.extend(prep.problems)
+            report.add(prep.problems)
             previous.setdefault(prep.iri, known.get(prep.iri))
             known[prep.iri] = prep.sha256
             data = prep.data
@@ -305,7 +323,7 @@ def _flush(
         kept = []
         for page in batch:
             problems = page.checked if page.checked is not None else found[id(page)]
-            report.problems.extend(problems)
+            report.add(problems)
             if any(x.severity == "error" for x in problems):
                 refuse(page)
             else:
@@ -320,16 +338,18 @@ def _flush(
             continue
         change = compare(store, files[page.key], page.graph, page.page, page.entities)
         if change.suspicious and not force:
-            report.problems.append(
-                Problem(
-                    change.file,
-                    None,
-                    (
-                        f"refused: this page would replace the stored version of {change.title!r} but loses most "
-                        f"of it ({change.details()}); the stored version is kept. If the new page is right, "
-                        "ingest it again with --force"
+            report.add(
+                (
+                    Problem(
+                        change.file,
+                        None,
+                        (
+                            f"refused: this page would replace the stored version of {change.title!r} but loses "
+                            f"most of it ({change.details()}); the stored version is kept. If the new page is right, "
+                            "ingest it again with --force"
+                        ),
+                        "error",
                     ),
-                    "error",
                 )
             )
             refuse(page)

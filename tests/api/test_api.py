@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLI, PAGES, SEED
+from conftest import CLI, PAGES, REPO, SEED
 
 import coopgraph
 from coopgraph import api
@@ -57,6 +57,30 @@ def test_ingest_reports_like_the_cli_and_skips_unchanged_pages(tmp_path):
     assert sorted(first.failed) == sorted([str(PAGES / "bad-missing-country.txt"), str(tmp_path / "nowhere")])
     assert first.errors and all(p.severity == "error" for p in first.errors)
     assert (again.loaded, again.unchanged) == (0, 1)
+
+
+def test_ingest_can_hand_each_problem_over_as_it_is_found(tmp_path):
+    # Synthetic pages, some faulty (errors) and all with new theme values (warnings), converted by two
+    # worker processes: handed over one by one, the problems are the ones a kept report holds, in the
+    # same order, and the report keeps only their counts.
+    pages = tmp_path / "pages"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "synth.py"), "--partnerships", "240", "--seed", "3"]
+        + ["--faults", "0.1", "--out", str(pages)],
+        check=True,
+        capture_output=True,
+    )
+    with coopgraph.open(tmp_path / "kept") as atlas:
+        kept = atlas.ingest([pages], jobs=2)
+    seen: list = []
+    with coopgraph.open(tmp_path / "streamed") as atlas:
+        streamed = atlas.ingest([pages], jobs=2, on_problem=seen.append)
+    assert kept.errors and kept.warnings
+    assert [str(p) for p in seen] == [str(p) for p in kept.problems]
+    assert streamed.problems == [] and streamed.errors == [] and streamed.warnings == []
+    assert (streamed.error_count, streamed.warning_count) == (len(kept.errors), len(kept.warnings))
+    assert (kept.error_count, kept.warning_count) == (len(kept.errors), len(kept.warnings))
+    assert (streamed.loaded, sorted(streamed.failed)) == (kept.loaded, sorted(kept.failed))
 
 
 def test_ingest_validates_by_default_like_the_cli(tmp_path):
