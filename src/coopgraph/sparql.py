@@ -28,8 +28,10 @@ _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
     r"'(?:\\.|[^'\\\n])*'|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n\r]*"
 )
-# Variables and prefixed names (?service, schema:Service) are names, not keywords.
-_NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|[\w.\-]*:[\w.\-:%\\]*")
+# Variables and prefixed names (?service, schema:Service) are names, not keywords. A prefixed name
+# is only tried where a run of name characters starts: tried at every position of a long run
+# without a colon, the search was quadratic (a 100,000-character word took minutes).
+_NAMES = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+|(?<![\w.\-])[\w.\-]*:[\w.\-:%\\]*")
 # Codepoint escapes (\u0053ERVICE): some engines decode them before parsing the query.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
